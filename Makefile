@@ -1,0 +1,69 @@
+# mymachi — developer and CI entry points.
+#   make demo   run the demo city + portal with embedded defaults (nothing else to start)
+#   make test   the test suite against the real PostgreSQL (127.0.0.1:5432, db test) and Redis
+#   make lint   ruff
+#   make lock   regenerate requirements.lock from pyproject.toml (developers only; needs PyPI)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Bootstrap tools installed into the venv before the lock (not part of the app's lock).
+PIP_VERSION := 26.3
+UV_VERSION  := 0.13.9
+VENV_STAMP   := $(VENV)/.mymachi-installed
+ASSETS_STAMP := node_modules/.mymachi-assets
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv assets demo test lint lock services clean
+
+help:
+	@echo "make demo    run the demo (http://127.0.0.1:$(PORT)/)"
+	@echo "make test    run the tests (starts local PostgreSQL/Redis if they are down)"
+	@echo "make lint    ruff check"
+	@echo "make venv    create/update .venv from requirements.lock (+ project, editable)"
+	@echo "make assets  npm ci (htmx, htmx-ext-sse into node_modules/)"
+	@echo "make lock    regenerate requirements.lock (uv pip compile, with hashes)"
+
+venv: $(VENV_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-runs whenever the lock or pyproject changes; otherwise a no-op.
+$(VENV_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION) uv==$(UV_VERSION)
+	$(BIN)/python -m pip install --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --no-deps -e .
+	@touch $@
+
+assets: $(ASSETS_STAMP)
+
+# npm ci wipes node_modules/, so the stamp lives inside it and goes with it.
+$(ASSETS_STAMP): package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@test -f node_modules/htmx.org/dist/htmx.min.js || { echo "missing node_modules/htmx.org/dist/htmx.min.js" >&2; exit 1; }
+	@test -f node_modules/htmx-ext-sse/dist/sse.js || { echo "missing node_modules/htmx-ext-sse/dist/sse.js" >&2; exit 1; }
+	@touch $@
+
+demo: venv assets
+	$(BIN)/mymachi demo --port $(PORT)
+
+services:
+	bash scripts/services.sh
+
+test: venv assets
+	bash scripts/services.sh
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+lock: venv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
