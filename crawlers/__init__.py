@@ -1,0 +1,29 @@
+"""crawlers: fetch → parse → extract → normalize → dedupe, as a library (no storage, no web).
+
+Use: ``async with Fetcher(allow=...) as fetcher: outcome = await crawl_source(spec, fetcher)``.
+"""
+
+from crawlers.errors import CrawlError, CrawlErrorKind
+from crawlers.fetch import Fetcher, FetchResponse
+from crawlers.pipeline import crawl_source, fetch_url
+from crawlers.records import (
+    ArticleRecord,
+    CrawlOutcome,
+    ListingEntry,
+    SourceSpec,
+    record_to_dict,
+)
+
+__all__ = [
+    "ArticleRecord",
+    "CrawlError",
+    "CrawlErrorKind",
+    "CrawlOutcome",
+    "FetchResponse",
+    "Fetcher",
+    "ListingEntry",
+    "SourceSpec",
+    "crawl_source",
+    "fetch_url",
+    "record_to_dict",
+]

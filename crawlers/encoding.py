@@ -1,0 +1,219 @@
+"""Bytes → str for Japanese municipal sites (Shift_JIS/CP932, EUC-JP, UTF-8), however declared.
+
+Order of evidence: BOM, then "is it valid UTF-8 with non-ASCII bytes" (a page that decodes as
+UTF-8 is UTF-8 whatever its stale declaration says), then the HTTP charset, the XML declaration,
+`<meta charset>` / http-equiv, then charset-normalizer's guess. Declared encodings are only
+trusted when they decode the bytes without errors.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+# Names that mean "Windows Shift_JIS" in practice: decode as cp932 so ①, ㈱, 髙 survive.
+_ALIASES: dict[str, str] = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "s-jis": "cp932",
+    "shiftjis": "cp932",
+    "ms_kanji": "cp932",
+    "csshiftjis": "cp932",
+    "windows-31j": "cp932",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "euc-jp": "euc_jp_ms",
+    "euc_jp": "euc_jp_ms",
+    "eucjp": "euc_jp_ms",
+    "x-euc-jp": "euc_jp_ms",
+    "ujis": "euc_jp_ms",
+    "cseucpkdfmtjapanese": "euc_jp_ms",
+    "cp51932": "euc_jp_ms",
+    "iso-8859-1": "cp1252",  # browsers treat latin-1 labels as windows-1252
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
+# charset-normalizer names → the superset codecs used here.
+_DETECTED: dict[str, str] = {
+    "euc_jis_2004": "euc_jp_ms",
+    "euc_jisx0213": "euc_jp_ms",
+    "shift_jis": "cp932",
+    "shift_jis_2004": "cp932",
+    "shift_jisx0213": "cp932",
+}
+# Labels servers send by default without knowing the content: weak evidence.
+_WEAK = frozenset({"cp1252"})
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+
+
+def canonical_encoding(label: str | None) -> str | None:
+    """A Python codec name for an HTTP/HTML charset label, or None if unknown."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if name in _ALIASES:
+        return _ALIASES[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_encodings(content: bytes, http_charset: str | None = None) -> list[str]:
+    """Encodings claimed by the HTTP header, XML declaration and <meta>, in that order."""
+    found: list[str] = []
+    head = content[:4096]
+    candidates: list[str | None] = [http_charset]
+    if match := _XML_DECL.match(head):
+        candidates.append(match.group(1).decode("ascii"))
+    if match := _META_CHARSET.search(head):
+        candidates.append(match.group(1).decode("ascii"))
+    for label in candidates:
+        name = canonical_encoding(label)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def decode_bytes(content: bytes, encoding: str, errors: str = "strict") -> str:
+    """Decode with our codec names (including the EUC-JP superset `euc_jp_ms`)."""
+    if encoding == "euc_jp_ms":
+        return decode_euc_jp(content, errors)
+    return content.decode(encoding, errors)
+
+
+def detect_and_decode(content: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """Decode `content` to text; returns (text, encoding used). Never raises."""
+    for bom, name in _BOMS:
+        if content.startswith(bom):
+            return content[len(bom) :].decode(name, "replace"), name
+    if not content:
+        return "", "utf-8"
+    non_ascii = not content.isascii()
+    if non_ascii:
+        try:
+            return content.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if not non_ascii:
+        return content.decode("ascii"), "ascii"
+    declared = declared_encodings(content, http_charset)
+    for name in declared:
+        if name in _WEAK or name == "utf-8":
+            continue  # utf-8 already failed; latin-1 labels are usually server defaults
+        try:
+            return decode_bytes(content, name), name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    guess = from_bytes(content[:65536]).best()
+    if guess is not None and guess.encoding:
+        name = canonical_encoding(guess.encoding) or guess.encoding
+        name = _DETECTED.get(name, name)
+        try:
+            return decode_bytes(content, name), name
+        except (UnicodeDecodeError, LookupError):
+            pass
+    for name in ("cp932", "euc_jp_ms", *[n for n in declared if n in _WEAK]):
+        try:
+            return decode_bytes(content, name), name
+        except UnicodeDecodeError:
+            continue
+    return content.decode("cp932", "replace"), "cp932"
+
+
+# -- EUC-JP as written by Windows tools (CP51932) and JIS X 0213 (EUC-JIS-2004) ---------------
+
+
+def _euc_pair_via_cp932(b1: int, b2: int) -> str:
+    """Map an EUC two-byte code through JIS row/cell to CP932 (NEC row 13, IBM rows 89-92)."""
+    row, cell = b1 - 0xA0, b2 - 0xA0
+    lead = (row + 1) // 2 + 0x80
+    if lead >= 0xA0:
+        lead += 0x40
+    if row % 2:
+        trail = cell + 0x3F
+        if trail >= 0x7F:
+            trail += 1
+    else:
+        trail = cell + 0x9E
+    return bytes((lead, trail)).decode("cp932")
+
+
+def decode_euc_jp(content: bytes, errors: str = "strict") -> str:
+    """EUC-JP, falling back per character to CP51932 and EUC-JIS-2004 extensions."""
+    try:
+        return content.decode("euc_jp")
+    except UnicodeDecodeError:
+        pass
+    out: list[str] = []
+    i, n = 0, len(content)
+    while i < n:
+        b = content[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        width = 3 if b == 0x8F else 2
+        chunk = content[i : i + width]
+        char = _decode_euc_char(chunk)
+        if char is None:
+            if errors == "strict":
+                raise UnicodeDecodeError("euc_jp", content, i, i + width, "invalid sequence")
+            char = "\ufffd"
+            width = 1
+        out.append(char)
+        i += width
+    return "".join(out)
+
+
+def _decode_euc_char(chunk: bytes) -> str | None:
+    try:
+        return chunk.decode("euc_jp")
+    except UnicodeDecodeError:
+        pass
+    # NEC special row 13 and NEC-selected IBM rows 89-92 (CP51932) before JIS X 0213.
+    if len(chunk) == 2 and (chunk[0] == 0xAD or 0xF9 <= chunk[0] <= 0xFC) and chunk[1] >= 0xA1:
+        try:
+            return _euc_pair_via_cp932(chunk[0], chunk[1])
+        except UnicodeDecodeError:
+            pass
+    try:
+        return chunk.decode("euc_jis_2004")
+    except UnicodeDecodeError:
+        return None
+
+
+def encode_cp51932(text: str) -> bytes:
+    """EUC-JP bytes as Windows writes them (for tests and fixtures): CP932 → JIS → EUC."""
+    out = bytearray()
+    for char in text:
+        raw = char.encode("cp932")
+        if len(raw) == 1:
+            out += raw if raw[0] < 0x80 else bytes((0x8E, raw[0]))
+            continue
+        lead, trail = raw
+        if lead >= 0xE0:
+            lead -= 0x40
+        row = (lead - 0x81) * 2 + 1
+        if trail >= 0x9F:
+            row += 1
+            cell = trail - 0x9E
+        else:
+            cell = trail - 0x3F - (1 if trail > 0x7F else 0)
+        out += bytes((row + 0xA0, cell + 0xA0))
+    return bytes(out)

@@ -1,0 +1,130 @@
+"""RSS 0.9x / 1.0 (RDF) / 2.0 and Atom → ListingEntry, via feedparser.
+
+feedparser guesses encodings on its own and turns a Shift_JIS feed with ①/㈱ into mojibake, so
+the bytes are decoded here (crawlers.encoding) and handed over as UTF-8 with the XML
+declaration rewritten to say so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from crawlers.dates import from_struct_time, parse_date
+from crawlers.encoding import detect_and_decode
+from crawlers.errors import CrawlError
+from crawlers.normalize import html_to_text, one_line
+from crawlers.records import ListingEntry
+
+_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(rss|feed|RDF)[\s>]")
+_HTML_ROOT = re.compile(rb"<(!doctype\s+html|html)[\s>]", re.IGNORECASE)
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A feed's channel data and its entries (absolute links, aware dates)."""
+
+    title: str
+    link: str
+    version: str  # feedparser's: "rss20", "rss10", "atom10", ...
+    entries: list[ListingEntry] = field(default_factory=list)
+    bozo: bool = False  # the XML was broken but entries could still be read
+
+
+def looks_like_feed(content: bytes) -> bool:
+    """Sniff the first bytes for an RSS/RDF/Atom root element."""
+    head = content[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    match = _FEED_ROOT.search(head)
+    if match is None:
+        return False
+    html = _HTML_ROOT.search(head)
+    return html is None or html.start() > match.start()
+
+
+def parse_feed(content: bytes, *, base_url: str, http_charset: str | None = None) -> ParsedFeed:
+    """Parse feed bytes. Raises CrawlError("parse_error") if nothing usable is in them."""
+    text, _ = detect_and_decode(content, http_charset)
+    utf8 = _XML_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    try:
+        parsed = feedparser.parse(
+            utf8,
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser is robust, but a crash must not escape
+        raise CrawlError("parse_error", f"{base_url}: {type(exc).__name__}: {exc}") from None
+    bozo = bool(parsed.get("bozo"))
+    if not parsed.entries and (bozo or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") or "not an RSS/Atom feed"
+        raise CrawlError("parse_error", f"{base_url}: {reason}")
+    channel = parsed.get("feed", {})
+    feed_link = urljoin(base_url, channel.get("link") or "") if channel.get("link") else base_url
+    entries = [entry for raw in parsed.entries if (entry := _entry(raw, base_url)) is not None]
+    return ParsedFeed(
+        title=one_line(_plain(channel.get("title", ""))),
+        link=feed_link,
+        version=str(parsed.get("version") or ""),
+        entries=entries,
+        bozo=bozo,
+    )
+
+
+def _plain(value: str) -> str:
+    return html_to_text(value) if "<" in value else value
+
+
+def _entry_link(raw: Any) -> str:
+    link = raw.get("link") or ""
+    if not link:
+        for candidate in raw.get("links", []):
+            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+                link = candidate["href"]
+                break
+    if not link:
+        guid = str(raw.get("id") or "")
+        if guid.startswith(("http://", "https://")):
+            link = guid
+    return link.strip()
+
+
+def _entry_date(raw: Any, key: str) -> datetime | None:
+    if key not in raw:  # FeedParserDict.get("updated") silently falls back to "published"
+        return None
+    value = raw.get(key)
+    if isinstance(value, str):
+        parsed = parse_date(value)
+        if parsed is not None:
+            return parsed
+    return from_struct_time(raw.get(f"{key}_parsed"))
+
+
+def _entry(raw: Any, base_url: str) -> ListingEntry | None:
+    link = _entry_link(raw)
+    title = one_line(_plain(str(raw.get("title") or "")))
+    if not link and not title:
+        return None
+    published = _entry_date(raw, "published") or _entry_date(raw, "created")
+    updated = _entry_date(raw, "updated")
+    summary = str(raw.get("summary") or "")
+    content = ""
+    for part in raw.get("content", []) or []:
+        value = str(part.get("value") or "")
+        if len(value) > len(content):
+            content = value
+    if content.strip() == summary.strip():
+        content = ""
+    return ListingEntry(
+        url=urljoin(base_url, link) if link else "",
+        title=title,
+        summary_html=summary,
+        content_html=content,
+        published=published or updated,
+        updated=updated,
+    )

@@ -1,0 +1,80 @@
+"""sitemap.xml (urlset) and sitemap index files → ListingEntry / child sitemap URLs."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import xml.etree.ElementTree as ET
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+from crawlers.dates import parse_date
+from crawlers.errors import CrawlError
+from crawlers.records import ListingEntry
+
+_SITEMAP_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(urlset|sitemapindex)[\s>]")
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit
+
+
+@dataclass(slots=True)
+class ParsedSitemap:
+    """Page URLs (newest lastmod first) and, for an index, child sitemaps (newest first)."""
+
+    entries: list[ListingEntry] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def is_index(self) -> bool:
+        return bool(self.children)
+
+
+def looks_like_sitemap(content: bytes) -> bool:
+    return content[:2] == b"\x1f\x8b" or _SITEMAP_ROOT.search(content[:2048]) is not None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _gunzip(content: bytes) -> bytes:
+    try:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = inflater.decompress(content, MAX_UNCOMPRESSED)
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise CrawlError("parse_error", f"bad gzip sitemap: {exc}") from None
+    if inflater.unconsumed_tail:
+        raise CrawlError("response_too_large", "sitemap over 50 MB uncompressed")
+    return data
+
+
+def parse_sitemap(content: bytes, *, base_url: str) -> ParsedSitemap:
+    """Parse a urlset or sitemapindex. Raises CrawlError("parse_error") on broken XML."""
+    if content[:2] == b"\x1f\x8b":
+        content = _gunzip(content)
+    if b"<!ENTITY" in content[:4096]:
+        raise CrawlError("parse_error", f"{base_url}: entity declarations are not accepted")
+    try:
+        root = ET.fromstring(content)
+    except ET.ParseError as exc:
+        raise CrawlError("parse_error", f"{base_url}: {exc}") from None
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        raise CrawlError("parse_error", f"{base_url}: not a sitemap (<{kind}>)")
+    rows: list[tuple[str, datetime | None]] = []
+    for node in root:
+        loc, lastmod = "", None
+        for child in node:
+            name = _local(child.tag)
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                lastmod = parse_date(child.text or "")
+        if loc:
+            rows.append((urljoin(base_url, loc), lastmod))
+    rows.sort(key=lambda row: row[1].timestamp() if row[1] else float("-inf"), reverse=True)
+    if kind == "sitemapindex":
+        return ParsedSitemap(children=[url for url, _ in rows])
+    entries = [ListingEntry(url=url, published=lastmod, updated=lastmod) for url, lastmod in rows]
+    return ParsedSitemap(entries=entries)
