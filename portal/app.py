@@ -1,0 +1,136 @@
+"""The FastAPI application factory: tests and the CLI build the app the same way."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from portal.context import AppContext
+from portal.i18n import t
+from portal.jobs import start_embedded_scheduler
+from portal.metrics import REQUEST_SECONDS, REQUESTS
+from portal.routes import api, editors, ops, residents
+from portal.settings import PACKAGE_DIR, Settings
+from portal.web import LoginRequired, make_templates, request_language
+
+log = logging.getLogger(__name__)
+
+# htmx and its SSE extension come from npm (package-lock.json), never copied into the repo.
+VENDOR_SCRIPTS = {"htmx.org": "htmx.min.js", "htmx-ext-sse": "sse.js"}
+
+
+def _security_headers(response: Response) -> None:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    )
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
+               *, run_scheduler: bool | None = None) -> FastAPI:
+    settings = settings or Settings()
+    ctx = ctx or AppContext.build(settings)
+    if run_scheduler is None:
+        run_scheduler = settings.embedded_scheduler and not settings.redis_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = start_embedded_scheduler(ctx) if run_scheduler else None
+        yield
+        if stop is not None:
+            await stop()
+        ctx.engine.dispose()
+
+    app = FastAPI(
+        title="mymachi", version="0.1.0", lifespan=lifespan,
+        description="Personalized municipal news: residents' profiles and feeds.",
+    )
+    app.state.ctx = ctx
+    app.state.templates = make_templates(ctx)
+    app.add_middleware(
+        SessionMiddleware, secret_key=settings.session_secret, session_cookie="mymachi_editor",
+        same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
+    )
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        REQUESTS.labels(request.method, name, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
+        _security_headers(response)
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse("/editor/login", status_code=303)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError) -> Response:
+        # Fail fast and say so; never hang or show a traceback when SQL is unreachable.
+        log.error("database unavailable: %s", exc.orig)
+        return _error(request, 503, "error.unavailable", headers={"Retry-After": "10"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code,
+                                                                   "error.unavailable")
+        return _error(request, exc.status_code, key)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    def _error(request: Request, status: int, key: str,
+               headers: dict[str, str] | None = None) -> Response:
+        lang = request_language(request)
+        if _wants_json(request):
+            return JSONResponse({"detail": t(key, "en")}, status_code=status, headers=headers)
+        return app.state.templates.TemplateResponse(
+            request, "pages/error.html", {"request": request, "lang": lang, "message_key": key},
+            status_code=status, headers=headers,
+        )
+
+    app.include_router(api.router)
+    app.include_router(residents.router)
+    app.include_router(editors.router)
+    app.include_router(ops.router)
+    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    # Only each package's dist/ folder is served, not node_modules as a whole.
+    app.state.vendor_scripts = []
+    for package, script in VENDOR_SCRIPTS.items():
+        dist = settings.assets_dir / package / "dist"
+        if (dist / script).is_file():
+            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
+            app.state.vendor_scripts.append(f"/vendor/{package}/{script}")
+    return app

@@ -1,0 +1,231 @@
+"""The `mymachi` command (a Stable contract: see ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from portal.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="mymachi: a personalized news portal for municipalities.")
+source_app = typer.Typer(no_args_is_help=True, help="Manage department sources.")
+app.add_typer(source_app, name="source")
+err = Console(stderr=True)
+
+
+def _logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+def _context(settings: Settings):  # type: ignore[no-untyped-def]
+    from portal.context import AppContext
+    from portal.db.session import migrate
+
+    ctx = AppContext.build(settings)
+    migrate(ctx.engine)
+    return ctx
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from portal.db.session import make_engine
+    from portal.db.session import migrate as run_migrations
+
+    run_migrations(make_engine(Settings().database_url))
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the web portal (production piece; crawls in-process when no Redis is configured)."""
+    import uvicorn
+
+    from portal.app import create_app
+
+    _logging()
+    settings = Settings()
+    ctx = _context(settings)
+    uvicorn.run(create_app(settings, ctx), host=host, port=port, proxy_headers=True,
+                log_level="info")
+
+
+@app.command()
+def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exit.")) -> None:
+    """Run the job worker (arq on Redis): crawls and re-scoring."""
+    from portal.jobs import make_worker
+
+    _logging()
+    settings = Settings()
+    w = make_worker(settings, burst=burst, ctx=_context(settings))
+    w.run()
+
+
+@app.command()
+def scheduler() -> None:
+    """Enqueue a crawl of due sources every tick (needs Redis)."""
+    from portal.jobs import redis_settings, run_scheduler
+
+    _logging()
+    settings = Settings()
+    redis_settings(settings)  # fail with a clear message when MYMACHI_REDIS_URL is missing
+    asyncio.run(run_scheduler(settings))
+
+
+@app.command("create-editor")
+def create_editor_cmd(
+    username: Annotated[str, typer.Option(prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)],
+    role: str = "editor",
+) -> None:
+    """Create an editor account (roles: admin, editor, viewer)."""
+    from portal.db.session import session_scope
+    from portal.services.editors import EditorError, create_editor
+
+    ctx = _context(Settings())
+    try:
+        with session_scope(ctx.sessions) as session:
+            create_editor(session, username, password, role)
+    except EditorError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"editor {username!r} created ({role})")
+
+
+@source_app.command("add")
+def source_add(
+    url: str,
+    department: Annotated[str, typer.Option(help="Department name shown to residents")] = "",
+    kind: str = "auto",
+) -> None:
+    """Add a source (feed, sitemap or list page)."""
+    from portal.db.session import session_scope
+    from portal.services.sources import add_source
+
+    if not url.startswith(("http://", "https://")):
+        err.print("error: the URL must start with http:// or https://")
+        raise typer.Exit(1)
+    ctx = _context(Settings())
+    with session_scope(ctx.sessions) as session:
+        source = add_source(session, url, department or url, kind=kind)
+        typer.echo(f"source {source.id}: {url}")
+
+
+@app.command()
+def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not.")) -> None:
+    """Crawl every due source now and exit."""
+    from portal.services.crawl import crawl_sources
+
+    _logging(logging.WARNING)
+    ctx = _context(Settings())
+    with _progress() as progress:
+        task = progress.add_task("crawling", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        report = asyncio.run(crawl_sources(ctx, force=force, on_progress=advance))
+    typer.echo(f"{report.sources} sources, {report.new_articles} new articles, "
+               f"{report.updated_articles} updated, {report.not_modified} unchanged, "
+               f"{report.failed} failed")
+    for url, error in report.errors.items():
+        typer.echo(f"  {url}: {error}")
+
+
+@app.command()
+def fetch(url: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Fetch and parse one feed or page as the crawler would."""
+    from crawlers import Fetcher, fetch_url, record_to_dict
+
+    logging.disable(logging.CRITICAL)  # the answer or one line of error, nothing else
+
+    async def run():  # type: ignore[no-untyped-def]
+        async with Fetcher(allow=Settings().crawl_allow) as fetcher:
+            return await fetch_url(url, fetcher)
+
+    try:
+        outcome = asyncio.run(run())
+    except Exception as exc:  # never a traceback
+        typer.echo(f"error: {type(exc).__name__}: {exc}".replace("\n", " "), err=True)
+        raise typer.Exit(1) from None
+    if outcome.error is not None:
+        typer.echo(f"error: {outcome.error}".replace("\n", " "), err=True)
+        raise typer.Exit(1)
+    records = [record_to_dict(r) for r in outcome.records]
+    if as_json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for record in outcome.records:
+        date = record.published.isoformat() if record.published else "-"
+        typer.echo(f"{date}  [{record.department}] {record.title}\n    {record.url}")
+    typer.echo(f"{len(records)} records")
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[Path, typer.Option(exists=True, dir_okay=False)],
+    taxonomy: Annotated[Path, typer.Option(exists=True, dir_okay=False)],
+    pool_size: int = 100,
+    profiles: int = 300,
+    labeled_per_category: int = 0,
+    seed: int = 0,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Evaluate the recommender against baselines on a labeled corpus."""
+    from recommender.evaluate import run_eval
+
+    with _progress() as progress:
+        task = progress.add_task("simulated residents", total=profiles)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            result = run_eval(corpus, taxonomy, pool_size=pool_size, profiles=profiles,
+                              labeled_per_category=labeled_per_category, seed=seed,
+                              progress=advance)
+        except (ValueError, KeyError, OSError) as exc:
+            err.print(f"error: {exc}")
+            raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    table = Table(title=f"{result['n_articles']} articles, {result['n_profiles']} residents, "
+                        f"pool {result['pool_size']}")
+    metrics = ["ndcg@10", "p@10", "mrr", "coverage", "ild"]
+    table.add_column("system")
+    for metric in metrics:
+        table.add_column(metric, justify="right")
+    for name, values in result["systems"].items():
+        table.add_row(name, *(f"{values[m]:.3f}" for m in metrics))
+    Console().print(table)
+
+
+@app.command()
+def demo(port: int = 8000, city_port: int = typer.Option(8100, help="Port of the demo city")
+         ) -> None:
+    """Serve the bundled demo city, crawl it, and start the portal: nothing else needed."""
+    from portal.demo import run_demo
+
+    _logging()
+    run_demo(port=port, city_port=city_port)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

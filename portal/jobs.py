@@ -1,0 +1,127 @@
+"""Background work: the crawl job, on arq + Redis in production or in-process when embedded.
+
+Production: `mymachi scheduler` enqueues one `crawl_due` job per tick (the job id is the
+tick, so several schedulers enqueue it once) and `mymachi worker` processes jobs; crawl
+locks in the shared store keep one fetch of a source at a time across workers.
+Embedded: the same `crawl_sources` runs on an asyncio task inside `mymachi serve`/`demo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.worker import Worker, func
+
+from portal.context import AppContext
+from portal.services.crawl import crawl_sources
+from portal.settings import Settings
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "mymachi:queue"
+
+
+# --- embedded -----------------------------------------------------------------------------
+
+
+def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
+    """Crawl due sources now and every tick on this event loop; returns an async stop()."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                report = await crawl_sources(ctx)
+                if report.sources:
+                    log.info("crawl: %s", report)
+            except Exception:  # keep the loop alive: the next tick may succeed
+                log.exception("embedded crawl failed")
+            await asyncio.sleep(ctx.settings.scheduler_tick_seconds)
+
+    task = asyncio.create_task(loop(), name="mymachi-embedded-scheduler")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return stop
+
+
+# --- arq (Redis) ----------------------------------------------------------------------------
+
+
+async def crawl_due_job(job_ctx: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    report = await crawl_sources(job_ctx["app"], force=force)
+    return asdict(report)
+
+
+async def crawl_source_job(job_ctx: dict[str, Any], source_id: int) -> dict[str, Any]:
+    report = await crawl_sources(job_ctx["app"], source_ids=[source_id])
+    return asdict(report)
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    if not settings.redis_url:
+        raise RuntimeError("MYMACHI_REDIS_URL is not set: the worker needs Redis")
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | None = None
+                ) -> Worker:
+    app_ctx = ctx or AppContext.build(settings)
+
+    async def startup(job_ctx: dict[str, Any]) -> None:
+        job_ctx["app"] = app_ctx
+
+    return Worker(
+        functions=[func(crawl_due_job, name="crawl_due", max_tries=3),
+                   func(crawl_source_job, name="crawl_source", max_tries=3)],
+        redis_settings=redis_settings(settings),
+        queue_name=QUEUE_NAME,
+        on_startup=startup,
+        burst=burst,
+        max_jobs=4,
+        job_timeout=1800,
+        keep_result=3600,
+        handle_signals=not burst,
+    )
+
+
+async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
+                        source_id: int | None = None) -> bool:
+    """Enqueue a crawl job. With a tick, the job id makes it once per tick cluster-wide."""
+    pool: ArqRedis = await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME)
+    try:
+        if source_id is not None:
+            job = await pool.enqueue_job("crawl_source", source_id,
+                                         _job_id=f"crawl_source:{source_id}:{tick or 0}")
+        else:
+            job = await pool.enqueue_job("crawl_due", _job_id=f"crawl_due:{tick}"
+                                         if tick is not None else None)
+        return job is not None
+    finally:
+        await pool.aclose()
+
+
+async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None:
+    """Enqueue `crawl_due` every tick (forever, or `ticks` times). Survives Redis restarts."""
+    period = settings.scheduler_tick_seconds
+    done = 0
+    while ticks is None or done < ticks:
+        tick = int(time.time() // period)
+        try:
+            await enqueue_crawl(settings, tick=tick)
+        except OSError as exc:  # Redis away: try again next tick, jobs resume when it returns
+            log.warning("scheduler could not enqueue: %s", exc)
+        except Exception as exc:
+            log.warning("scheduler could not enqueue: %r", exc)
+        done += 1
+        if ticks is None or done < ticks:
+            await asyncio.sleep(max(0.0, (tick + 1) * period - time.time()))

@@ -1,0 +1,199 @@
+"""JSON API under /api/v1 (a Stable contract: see ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
+
+from portal.context import AppContext
+from portal.db.models import Article, Profile
+from portal.services.feed import personal_feed
+from portal.services.notices import notices_for
+from portal.services.profiles import (
+    ProfileInput,
+    add_feedback,
+    create_profile,
+    erase_profile,
+    export_profile,
+    get_profile,
+)
+from portal.services.sources import utcnow
+from portal.web import CtxDep, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["residents"])
+
+FeedbackKind = Literal["open", "save", "hide", "more", "less"]
+Text = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class CategoryOut(BaseModel):
+    slug: str
+    label: str
+    description: str
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    categories: list[Text] = Field(default_factory=list, max_length=50)
+    areas: list[Text] = Field(default_factory=list, max_length=50)
+    life_stages: list[Text] = Field(default_factory=list, max_length=20)
+    keywords: list[Text] = Field(default_factory=list, max_length=20)
+    language: Literal["ja", "en"] = "ja"
+
+
+class ProfileOut(BaseModel):
+    id: str
+    categories: list[str]
+    areas: list[str]
+    life_stages: list[str]
+    keywords: list[str]
+    language: str
+
+
+class NoticeOut(BaseModel):
+    id: str
+    severity: str
+    title: str
+    body: str
+
+
+class FeedItemOut(BaseModel):
+    id: str
+    title: str
+    url: str
+    department: str
+    departments: list[str]
+    published: str | None
+    categories: list[str]
+    areas: list[str]
+    deadline: str | None
+    reason: str
+
+
+class FeedOut(BaseModel):
+    notices: list[NoticeOut]
+    items: list[FeedItemOut]
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    article_id: str = Field(min_length=1, max_length=10)
+    kind: FeedbackKind
+
+    @field_validator("article_id")
+    @classmethod
+    def _numeric(cls, value: str) -> str:
+        if not value.isdigit() or int(value) >= 2**31:
+            raise ValueError("article_id must be an article id from the feed")
+        return value
+
+
+def _validate_profile(ctx: AppContext, body: ProfileIn) -> ProfileInput:
+    """Unknown slugs are a 422 naming the field, like any other invalid input."""
+    known = {
+        "categories": {c.slug for c in ctx.taxonomy.categories},
+        "areas": {a.slug for a in ctx.areas},
+        "life_stages": {s.slug for s in ctx.taxonomy.life_stages},
+    }
+    errors = []
+    for field, allowed in known.items():
+        for value in getattr(body, field):
+            if value not in allowed:
+                errors.append({
+                    "loc": ["body", field], "type": "value_error",
+                    "msg": f"unknown {field[:-1].replace('_', ' ')} {value!r}; "
+                           f"allowed: {', '.join(sorted(allowed)) or 'none'}",
+                })
+    if errors:
+        raise HTTPException(status_code=422, detail=errors)
+    return ProfileInput(
+        categories={slug: 1.0 for slug in body.categories}, areas=body.areas,
+        life_stages=body.life_stages, keywords=body.keywords, language=body.language,
+    )
+
+
+def _profile_or_404(session: Session, profile_id: str) -> Profile:
+    profile = get_profile(session, profile_id)
+    if profile is None:
+        raise HTTPException(status_code=404, detail="unknown or erased profile")
+    return profile
+
+
+def _out(profile: Profile) -> ProfileOut:
+    return ProfileOut(
+        id=profile.id, categories=list(profile.categories), areas=profile.areas,
+        life_stages=profile.life_stages, keywords=profile.keywords, language=profile.language,
+    )
+
+
+@router.get("/categories", response_model=list[CategoryOut])
+def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja") -> list[CategoryOut]:
+    return [
+        CategoryOut(slug=c.slug, label=ctx.taxonomy.label(c.slug, lang), description=c.description)
+        for c in ctx.taxonomy.categories
+    ]
+
+
+@router.post("/profiles", status_code=status.HTTP_201_CREATED, response_model=ProfileOut)
+def post_profile(body: ProfileIn, ctx: CtxDep, session: SessionDep) -> ProfileOut:
+    profile = create_profile(session, _validate_profile(ctx, body))
+    session.commit()  # visible before the client's next request, not after the response
+    return _out(profile)
+
+
+@router.get("/profiles/{profile_id}", response_model=dict[str, Any])
+def get_profile_export(profile_id: str, session: SessionDep) -> dict[str, Any]:
+    return export_profile(session, _profile_or_404(session, profile_id))
+
+
+@router.delete("/profiles/{profile_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_profile(profile_id: str, session: SessionDep) -> None:
+    erase_profile(session, _profile_or_404(session, profile_id))
+    session.commit()
+
+
+@router.get("/profiles/{profile_id}/feed", response_model=FeedOut)
+def get_feed(
+    profile_id: str, ctx: CtxDep, session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> FeedOut:
+    profile = _profile_or_404(session, profile_id)
+    now = utcnow()
+    items = personal_feed(ctx, session, profile, now=now, limit=limit, offset=offset)
+    return FeedOut(
+        notices=[
+            NoticeOut(id=str(n.id), severity=n.severity, title=n.title, body=n.body)
+            for n in notices_for(session, profile, now)
+        ],
+        items=[
+            FeedItemOut(
+                id=str(item.article.id), title=item.article.title, url=item.article.url,
+                department=item.article.department, departments=item.article.departments,
+                published=item.article.published.isoformat() if item.article.published else None,
+                categories=item.categories, areas=item.article.areas,
+                deadline=item.article.deadline.isoformat() if item.article.deadline else None,
+                reason=item.reason,
+            )
+            for item in items
+        ],
+    )
+
+
+@router.post("/profiles/{profile_id}/feedback", status_code=status.HTTP_201_CREATED)
+def post_feedback(profile_id: str, body: FeedbackIn, session: SessionDep) -> dict[str, str]:
+    profile = _profile_or_404(session, profile_id)
+    if session.get(Article, int(body.article_id)) is None:
+        raise HTTPException(status_code=422, detail=[{
+            "loc": ["body", "article_id"], "type": "value_error", "msg": "unknown article",
+        }])
+    add_feedback(session, profile, int(body.article_id), body.kind)
+    session.commit()
+    return {"status": "ok", "kind": body.kind, "article_id": body.article_id}
+
+

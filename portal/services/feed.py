@@ -1,0 +1,125 @@
+"""A resident's feed: candidates from SQL, ranked by recommender/, cached in the hot store."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from portal.context import AppContext
+from portal.db.models import Article, Profile
+from portal.metrics import FEEDS_SERVED
+from portal.services.profiles import feedback_sets
+from recommender.candidates import Candidate, CandidateMatrix
+from recommender.profile import ProfileSpec
+from recommender.ranking import rank_feed
+
+# Rankings are cached this deep, so "more" pages come from the same cached ranking.
+RANKED_DEPTH = 200
+RANKED_TTL = 300.0
+CANDIDATES_TTL = 30.0
+SUMMARY_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    article: Article
+    reason: str
+    categories: list[str]
+
+
+class CandidateStore:
+    """Ranking candidates built from SQL once per articles version (and at most every
+    CANDIDATES_TTL seconds, in case another process ingested without a shared store)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[str, str] | None = None
+        self._built_at = 0.0
+        self._matrix: CandidateMatrix | None = None
+
+    def get(self, ctx: AppContext, session: Session, now: datetime) -> CandidateMatrix:
+        key = (str(ctx.settings.database_url), ctx.articles_version())
+        with self._lock:
+            fresh = time.monotonic() - self._built_at < CANDIDATES_TTL
+            if self._key == key and fresh and self._matrix is not None:
+                return self._matrix
+            since = now - timedelta(days=ctx.settings.candidate_days)
+            rows = session.execute(
+                select(
+                    Article.id, Article.title, Article.summary, Article.body_text,
+                    Article.department, Article.published, Article.category_scores,
+                    Article.areas, Article.life_stages, Article.deadline, Article.event_date,
+                )
+                .where(Article.hidden.is_(False))
+                .where(or_(Article.published.is_(None), Article.published >= since))
+                .order_by(Article.published.desc())
+                .limit(ctx.settings.candidate_limit)
+            )
+            built = [
+                Candidate(
+                    id=str(r.id), title=r.title,
+                    text=f"{r.title} {r.summary or r.body_text[:SUMMARY_CHARS]}",
+                    department=r.department, published=r.published,
+                    category_scores=dict(r.category_scores or {}), areas=list(r.areas or []),
+                    life_stages=list(r.life_stages or []), deadline=r.deadline,
+                    event_date=r.event_date,
+                )
+                for r in rows
+            ]
+            # Built once per articles version: ranking a profile is then vector arithmetic.
+            self._matrix = CandidateMatrix.build(built, ctx.taxonomy)
+            self._key, self._built_at = key, time.monotonic()
+            return self._matrix
+
+
+candidates = CandidateStore()
+
+
+def profile_spec(session: Session, profile: Profile) -> ProfileSpec:
+    feedback = feedback_sets(session, profile.id)
+    return ProfileSpec(
+        categories={k: float(v) for k, v in profile.categories.items()},
+        areas=list(profile.areas),
+        life_stages=list(profile.life_stages),
+        keywords=list(profile.keywords),
+        hidden={str(i) for i in feedback["hide"]},
+        liked={str(i) for i in feedback["more"] | feedback["save"]},
+        disliked={str(i) for i in feedback["less"]},
+    )
+
+
+def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
+             language: str) -> list[tuple[int, str, list[str]]]:
+    version = ctx.articles_version()
+    key = f"feed:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        FEEDS_SERVED.labels(cache="hit").inc()
+        return [tuple(x) for x in json.loads(cached)]  # type: ignore[misc]
+    FEEDS_SERVED.labels(cache="miss").inc()
+    ranked = rank_feed(
+        profile_spec(session, profile), candidates.get(ctx, session, now),
+        taxonomy=ctx.taxonomy, now=now, limit=RANKED_DEPTH, offset=0, language=language,
+    )
+    result = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
+    ctx.cache.set(key, json.dumps(result, ensure_ascii=False).encode(), ttl=RANKED_TTL)
+    return result
+
+
+def personal_feed(ctx: AppContext, session: Session, profile: Profile, *, now: datetime,
+                  limit: int = 20, offset: int = 0, language: str | None = None) -> list[FeedItem]:
+    ranking = _ranking(ctx, session, profile, now, language or profile.language)
+    page = ranking[offset : offset + limit]
+    ids = [article_id for article_id, _, _ in page]
+    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    return [
+        FeedItem(articles[aid], reason, cats)
+        for aid, reason, cats in page
+        if aid in articles and not articles[aid].hidden
+    ]

@@ -1,0 +1,131 @@
+"""What HTTP routes share: templates, typed dependencies, cookies, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlalchemy.orm import Session
+
+from portal.context import AppContext
+from portal.db.models import Editor, Profile
+from portal.i18n import format_date, normalize_language, t
+from portal.services.profiles import get_profile
+
+PROFILE_COOKIE = "mymachi_profile"
+LANG_COOKIE = "mymachi_lang"
+
+
+def make_templates(ctx: AppContext) -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(ctx.settings.templates_dir))
+    env = templates.env
+    env.globals["t"] = t
+    env.globals["category_label"] = lambda slug, lang="ja": ctx.taxonomy.label(slug, lang)
+    env.globals["area_label"] = ctx.area_label
+    env.globals["city_name"] = ctx.city_name
+    env.filters["jdate"] = format_date
+    return templates
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_session(ctx: CtxDep) -> Iterator[Session]:
+    session = ctx.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _profile_signer(ctx: AppContext) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.session_secret, salt="profile-cookie")
+
+
+def set_profile_cookie(response: Response, ctx: AppContext, profile_id: str) -> None:
+    response.set_cookie(
+        PROFILE_COOKIE, _profile_signer(ctx).dumps(profile_id), max_age=400 * 24 * 3600,
+        httponly=True, samesite="lax", secure=ctx.settings.cookie_secure,
+    )
+
+
+def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profile | None:
+    raw = request.cookies.get(PROFILE_COOKIE)
+    if not raw:
+        return None
+    try:
+        profile_id = _profile_signer(ctx).loads(raw)
+    except BadSignature:
+        return None
+    return get_profile(session, str(profile_id))
+
+
+CookieProfile = Annotated[Profile | None, Depends(cookie_profile)]
+
+
+def request_language(request: Request, profile: Profile | None = None) -> str:
+    """?lang= wins, then the profile's language, then the cookie, then Japanese."""
+    if "lang" in request.query_params:
+        return normalize_language(request.query_params["lang"])
+    if profile is not None:
+        return normalize_language(profile.language)
+    return normalize_language(request.cookies.get(LANG_COOKIE))
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- editor session and CSRF -------------------------------------------------------------
+
+
+class LoginRequired(Exception):
+    """Raised by editor dependencies; the app turns it into a redirect to the login page."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def require_csrf(request: Request) -> None:
+    form = await request.form()
+    sent = str(form.get("csrf_token", "")) or request.headers.get("X-CSRF-Token", "")
+    expected = request.session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent, str(expected)):
+        raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
+
+
+def current_editor(request: Request, session: SessionDep) -> Editor:
+    editor_id = request.session.get("editor_id")
+    editor = session.get(Editor, editor_id) if editor_id else None
+    if editor is None or not editor.active:
+        raise LoginRequired
+    return editor
+
+
+CurrentEditor = Annotated[Editor, Depends(current_editor)]
+
+
+def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+    return {"request": request, "lang": lang, **extra}

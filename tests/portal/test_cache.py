@@ -1,0 +1,54 @@
+"""The memory and Redis caches pass the same contract; Redis against the real server."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from portal.cache import Cache, MemoryCache, RedisCache
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache(request: pytest.FixtureRequest) -> Cache:
+    if request.param == "memory":
+        return MemoryCache()
+    return RedisCache(request.getfixturevalue("redis_url"), prefix="test:")
+
+
+def test_get_set_delete(cache: Cache) -> None:
+    assert cache.get("k") is None
+    cache.set("k", "値".encode())
+    assert cache.get("k") == "値".encode()
+    cache.delete("k")
+    assert cache.get("k") is None
+
+
+def test_ttl_expires(cache: Cache) -> None:
+    cache.set("short", b"1", ttl=0.2)
+    assert cache.get("short") == b"1"
+    time.sleep(0.35)
+    assert cache.get("short") is None
+
+
+def test_incr_counts_and_keeps_first_window(cache: Cache) -> None:
+    assert cache.incr("n", ttl=0.3) == 1
+    assert cache.incr("n", 2, ttl=10) == 3
+    time.sleep(0.45)
+    assert cache.incr("n") == 1  # the window set by the first increment has passed
+
+
+def test_add_is_a_lock(cache: Cache) -> None:
+    assert cache.add("lock", b"1", ttl=5) is True
+    assert cache.add("lock", b"1", ttl=5) is False
+    cache.delete("lock")
+    assert cache.add("lock", b"1", ttl=5) is True
+
+
+def test_redis_away_is_a_miss_not_an_error() -> None:
+    cache = RedisCache("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert cache.get("k") is None
+    cache.set("k", b"v")
+    assert cache.incr("k") is None
+    assert cache.add("k", b"v", ttl=1) is None
+    assert cache.ping() is False
