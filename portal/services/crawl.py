@@ -66,6 +66,9 @@ def _store(ctx: AppContext, source_id: int, outcome: CrawlOutcome, report: Crawl
         changed_ids = new_ids + updated_ids
         changed = list(session.scalars(select(Article).where(Article.id.in_(changed_ids))))
         scorers.score(ctx, session, changed)
+    if new_ids or updated_ids:
+        # After the commit above: feeds see this source's articles now, not at cycle end.
+        ctx.bump_articles_version()
 
 
 def _store_failure(ctx: AppContext, source_id: int, error: CrawlError, report: CrawlReport) -> None:
@@ -118,6 +121,4 @@ async def crawl_sources(
         allow=settings.crawl_allow, timeout=settings.crawl_timeout_seconds
     ) as fetcher:
         await asyncio.gather(*(one(sid, spec, known, fetcher) for sid, spec, known in plan))
-    if report.new_articles or report.updated_articles:
-        ctx.bump_articles_version()
     return report
