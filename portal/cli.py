@@ -14,12 +14,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from portal.bench import bench_app
 from portal.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="mymachi: a personalized news portal for municipalities.")
 source_app = typer.Typer(no_args_is_help=True, help="Manage department sources.")
 app.add_typer(source_app, name="source")
+app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
 
 
