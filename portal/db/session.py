@@ -16,7 +16,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # No overflow cap: a request holds its pooled connection from its first dependency to
+        # the end, so a cap below the requests in flight (64 open pages > 5 + 10) deadlocked
+        # the worker threads. SQLite connections are file handles; extra ones close on return.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               max_overflow=-1)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -29,8 +33,10 @@ def make_engine(url: str) -> Engine:
 
         return engine
     # pool_pre_ping: a restarted PostgreSQL gives a fresh connection, not an error page.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         connect_args={"connect_timeout": 5})
+    # A request holds its connection until it ends, so the pool matches the 40 worker
+    # threads of the web server: requests queue for a thread, never for a connection.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30,
+                         pool_timeout=10, connect_args={"connect_timeout": 5})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
