@@ -9,10 +9,12 @@ from crawlers.pipeline import crawl_source, fetch_url
 from crawlers.records import (
     ArticleRecord,
     CrawlOutcome,
+    KnownArticle,
     ListingEntry,
     SourceSpec,
     record_to_dict,
 )
+from crawlers.sites import SiteMemory
 
 __all__ = [
     "ArticleRecord",
@@ -21,7 +23,9 @@ __all__ = [
     "CrawlOutcome",
     "FetchResponse",
     "Fetcher",
+    "KnownArticle",
     "ListingEntry",
+    "SiteMemory",
     "SourceSpec",
     "crawl_source",
     "fetch_url",

@@ -104,6 +104,12 @@ def detect_and_decode(content: bytes, http_charset: str | None = None) -> tuple[
             return content[len(bom) :].decode(name, "replace"), name
     if not content:
         return "", "utf-8"
+    if _ISO2022_ESCAPE.search(content[:65536]):
+        # 7-bit ISO-2022-JP (mail-style pages): all ASCII bytes, so test it before ASCII.
+        try:
+            return decode_iso2022_jp(content), "iso2022_jp"
+        except UnicodeDecodeError:
+            pass
     non_ascii = not content.isascii()
     if non_ascii:
         try:
@@ -134,6 +140,44 @@ def detect_and_decode(content: bytes, http_charset: str | None = None) -> tuple[
         except UnicodeDecodeError:
             continue
     return content.decode("cp932", "replace"), "cp932"
+
+
+# -- ISO-2022-JP, including the Windows extensions (CP50220/50221: ①, ㈱, 髙) --------------
+
+_ISO2022_ESCAPE = re.compile(rb"\x1b(\$[@B]|\$\(D|\([BIJ])")
+
+
+def decode_iso2022_jp(content: bytes, errors: str = "strict") -> str:
+    """ISO-2022-JP through EUC-JP: each escape-shifted JIS pair becomes an EUC pair, so the
+    CP51932 fallbacks of `decode_euc_jp` cover the Windows-only characters too."""
+    out = bytearray()
+    mode = "ascii"
+    i, n = 0, len(content)
+    while i < n:
+        b = content[i]
+        if b == 0x1B:
+            match = _ISO2022_ESCAPE.match(content, i)
+            if match is None:
+                raise UnicodeDecodeError("iso2022_jp", content, i, i + 1, "unknown escape")
+            code = match.group(1)
+            mode = {b"$@": "jis", b"$B": "jis", b"$(D": "jis0212", b"(I": "kana"}.get(
+                code, "ascii"
+            )
+            i = match.end()
+            continue
+        if mode == "ascii" or b < 0x21:  # controls and spaces are never part of a JIS pair
+            out.append(b)
+            i += 1
+        elif mode == "kana":
+            out += bytes((0x8E, b | 0x80))
+            i += 1
+        else:
+            if i + 1 >= n:
+                raise UnicodeDecodeError("iso2022_jp", content, i, n, "truncated pair")
+            pair = bytes((content[i] | 0x80, content[i + 1] | 0x80))
+            out += (b"\x8f" + pair) if mode == "jis0212" else pair
+            i += 2
+    return decode_euc_jp(bytes(out), errors)
 
 
 # -- EUC-JP as written by Windows tools (CP51932) and JIS X 0213 (EUC-JIS-2004) ---------------

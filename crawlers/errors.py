@@ -13,6 +13,7 @@ CrawlErrorKind = Literal[
     "too_many_redirects",
     "blocked_address",
     "robots_disallowed",
+    "robots_unavailable",  # robots.txt answered 5xx/429: RFC 9309 says wait, crawl nothing
     "parse_error",
     "empty",
     "invalid_url",
@@ -20,7 +21,11 @@ CrawlErrorKind = Literal[
 
 
 class CrawlError(Exception):
-    """A failure that is shown to editors and stored on the source; never a bare traceback."""
+    """A failure that is shown to editors and stored on the source; never a bare traceback.
+
+    `kind` is stable (a translation key and a health state); `detail` says in plain words what
+    happened and where, for the editor reading the source's health.
+    """
 
     def __init__(
         self,

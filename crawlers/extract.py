@@ -1,9 +1,11 @@
 """Article page → main content, title, dates, attachments, deadline/event date.
 
-Extraction tries trafilatura first (precise), then CMS containers found on municipal sites
-(`main`, `article`, `#tmp_contents`, `#contents`, `#main`), then the largest text block, and
-records which method won in `ExtractedPage.method`. trafilatura is only trusted when it kept
-most of the container's text: with Japanese notices it tends to drop lists and headings.
+Navigation, headers, footers and side menus are removed first. Then a CMS content container
+found on municipal sites (`main`, `article`, `#tmp_contents`, `#contents`, `#main`) is the
+article when little of its text is links; otherwise trafilatura (precise, but slow and prone to
+dropping lists and headings from Japanese notices) is tried and trusted only when it kept most
+of the container's (or the largest text block's) text. `ExtractedPage.method` records which
+one won, so a bad department page can be diagnosed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xm
 # trafilatura must keep this share of a CMS container's text (else the container wins);
 # against a guessed "largest block" it gets more benefit of the doubt.
 TRAFILATURA_MIN_COVERAGE = 0.85
+# A CMS container with less link text than this is taken as it is; above, trafilatura judges.
+MAX_CLEAN_LINK_SHARE = 0.3
 TRAFILATURA_MIN_COVERAGE_GUESSED = 0.5
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[|｜│]|\s[-–—]\s|\s::\s)\s*")
 _PUBLISHED_LABEL = re.compile(r"(公開日|掲載日|登録日|作成日|発行日|掲載開始日)\s*[:：]?")
@@ -111,7 +115,8 @@ def extract_page(html: str, url: str, *, reference: datetime | None = None) -> E
     page = ExtractedPage(url=url, feed_links=find_feed_links(html, url))
     page.title = _title(tree)
     page.site_name = _meta(tree, 'meta[property="og:site_name"]')
-    full_text = html_to_text(tree.body.html or "") if tree.body is not None else ""
+    # Labels and dates sit in one text node or adjacent ones: no need to re-parse for lines.
+    full_text = tree.body.text(deep=True, separator="\n") if tree.body is not None else ""
     page.published, page.updated = _page_dates(tree, full_text)
 
     cleaned = LexborHTMLParser(html)
@@ -124,17 +129,24 @@ def extract_page(html: str, url: str, *, reference: datetime | None = None) -> E
         container_html = container.inner_html or ""
     container_text = html_to_text(container_html)
 
-    extracted = _without_title(_trafilatura(html, url), page.title)
-    extracted_text = html_to_text(extracted) if extracted else ""
-    coverage = (
-        TRAFILATURA_MIN_COVERAGE
-        if method.startswith("selector:")
-        else TRAFILATURA_MIN_COVERAGE_GUESSED
-    )
-    if extracted_text and len(extracted_text) >= coverage * len(container_text):
-        page.html, page.text, page.method = extracted or "", extracted_text, "trafilatura"
-    elif container_text:
+    if method.startswith("selector:") and container is not None and container_text and (
+        _link_share(container) < MAX_CLEAN_LINK_SHARE
+    ):
+        # A CMS's own content area, free of menus: it is the article (trafilatura would only
+        # drop lists and headings from it, at the cost of most of the extraction time).
         page.html, page.text, page.method = container_html, container_text, method
+    else:
+        extracted = _without_title(_trafilatura(html, url), page.title)
+        extracted_text = html_to_text(extracted) if extracted else ""
+        coverage = (
+            TRAFILATURA_MIN_COVERAGE
+            if method.startswith("selector:")
+            else TRAFILATURA_MIN_COVERAGE_GUESSED
+        )
+        if extracted_text and len(extracted_text) >= coverage * len(container_text):
+            page.html, page.text, page.method = extracted or "", extracted_text, "trafilatura"
+        elif container_text:
+            page.html, page.text, page.method = container_html, container_text, method
 
     scope = container if container is not None else cleaned.body
     page.attachments = _attachments(scope, url) if scope is not None else []
@@ -157,6 +169,9 @@ def _trafilatura(html: str, url: str) -> str | None:
             include_comments=False,
             with_metadata=False,
             deduplicate=False,
+            # Skip trafilatura's own readability/justext comparison (2/3 of its time): the
+            # CMS-container and largest-block fallbacks below are checked against it anyway.
+            fast=True,
             config=_TRAFILATURA_CONFIG,
         )
     except Exception:  # trafilatura failing is just "no result" for the fallback chain
@@ -198,6 +213,15 @@ def _drop_page_tools(container: LexborNode) -> None:
             and one_line(parent.text(deep=True)) == one_line(link.text(deep=True))
         ):
             parent.decompose()
+
+
+def _link_share(node: LexborNode) -> float:
+    """How much of a block's text is link text (menus and link lists are mostly links)."""
+    text = len("".join(node.text(deep=True).split()))
+    if not text:
+        return 1.0
+    links = sum(len("".join(a.text(deep=True).split())) for a in node.css("a"))
+    return links / text
 
 
 def _text_score(node: LexborNode) -> int:

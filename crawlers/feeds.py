@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape
+from html.entities import html5
 from typing import Any
 from urllib.parse import urljoin
 
@@ -76,7 +78,40 @@ def parse_feed(content: bytes, *, base_url: str, http_charset: str | None = None
     )
 
 
+_ESCAPED_TAG = re.compile(
+    r"&lt;/?(p|br|b|strong|em|i|u|a|div|span|li|ul|ol|img|table|tr|td|th|h[1-6])\b",
+    re.IGNORECASE,
+)
+_DOUBLE_ENTITY = re.compile(
+    r"&amp;(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+)
+
+
+def undo_double_escaping(html: str) -> str:
+    """Feed HTML escaped once too often (common in CMS exports): `&lt;p&gt;` that would show
+    as literal tags and `&amp;nbsp;` that would show as "&nbsp;" get one level unescaped."""
+    if "&" not in html:
+        return html
+    if _ESCAPED_TAG.search(html):
+        return unescape(html)
+
+    def one_level(match: re.Match[str]) -> str:
+        entity = match[1]
+        known = entity.startswith("#") or entity in html5
+        return f"&{entity}" if known else match[0]
+
+    return _DOUBLE_ENTITY.sub(one_level, html)
+
+
 def _plain(value: str) -> str:
+    """A title as text: markup removed, entities (even double-escaped ones) decoded."""
+    for _ in range(3):  # "&amp;amp;" needs two rounds; stop once nothing changes
+        if "&" not in value:
+            break
+        decoded = unescape(value)
+        if decoded == value:
+            break
+        value = decoded
     return html_to_text(value) if "<" in value else value
 
 
@@ -112,10 +147,10 @@ def _entry(raw: Any, base_url: str) -> ListingEntry | None:
         return None
     published = _entry_date(raw, "published") or _entry_date(raw, "created")
     updated = _entry_date(raw, "updated")
-    summary = str(raw.get("summary") or "")
+    summary = undo_double_escaping(str(raw.get("summary") or ""))
     content = ""
     for part in raw.get("content", []) or []:
-        value = str(part.get("value") or "")
+        value = undo_double_escaping(str(part.get("value") or ""))
         if len(value) > len(content):
             content = value
     if content.strip() == summary.strip():

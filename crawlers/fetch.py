@@ -1,30 +1,44 @@
 """HTTP for the crawler: politeness, robots.txt, conditional GET, size caps, SSRF-guarded redirects.
 
 `Fetcher` is the only place in crawlers/ that touches the network. Every failure leaves it as a
-`CrawlError` with a stable kind; callers never see httpx exceptions.
+`CrawlError` with a stable kind and a plain-words detail; callers never see httpx exceptions.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import ipaddress
-import logging
+import ssl
+import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-import httpcore
 import httpx
-from protego import Protego
 
+from crawlers.compression import ACCEPT_ENCODING, BoundedDecoder
 from crawlers.errors import CrawlError, CrawlErrorKind
-from crawlers.robots import MAX_ROBOTS_BYTES, crawl_delay, is_allowed, parse_robots, robots_url
-from crawlers.ssrf import AddressPolicy, GuardedNetworkBackend, check_host
+from crawlers.response import (
+    FetchResponse,
+    describe_status,
+    is_text_type,
+    network_error,
+    parse_retry_after,
+)
+from crawlers.robots import MAX_ROBOTS_BYTES, crawl_delay, is_allowed
+from crawlers.sites import RobotsState, SiteMemory, read_robots
+from crawlers.ssrf import AddressPolicy, GuardedTransport, check_host
 
-log = logging.getLogger(__name__)
+__all__ = ["USER_AGENT", "FetchResponse", "Fetcher", "parse_retry_after"]
+
+try:  # pragma: no cover - depends on what is installed
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore runs `import sniffio` on every request; when it is not installed, every try
+    # searches sys.path on disk again (a profiled hot spot: ~1 ms a request on a busy disk).
+    # A None entry makes the import fail at once, and httpcore then assumes asyncio.
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 USER_AGENT = "mymachi/0.1 (+https://github.com/mymachi)"
 ACCEPT = (
@@ -33,98 +47,20 @@ ACCEPT = (
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 DEFAULT_POLITENESS_DELAY = 0.5
-
-
-@dataclass(slots=True)
-class FetchResponse:
-    """A finished HTTP exchange that answers the crawler's questions."""
-
-    url: str  # final URL after redirects
-    status: int
-    headers: httpx.Headers
-    content: bytes = b""
-    requested_url: str = ""
-    redirects: list[str] = field(default_factory=list)
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def is_modified(self) -> bool:
-        return self.status != 304
-
-    @property
-    def etag(self) -> str | None:
-        return self.headers.get("etag") or None
-
-    @property
-    def last_modified(self) -> str | None:
-        return self.headers.get("last-modified") or None
-
-    @property
-    def content_type(self) -> str:
-        """Media type without parameters, lowercased ("" when absent)."""
-        value: str = self.headers.get("content-type", "")
-        return value.split(";", 1)[0].strip().lower()
-
-    @property
-    def charset(self) -> str | None:
-        """The charset parameter of Content-Type, if the server sent one."""
-        header: str = self.headers.get("content-type", "")
-        for param in header.split(";")[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
-
-    @property
-    def is_text(self) -> bool:
-        """Text-like (HTML, XML, feeds, JSON) or unlabeled; False for PDFs, images, …"""
-        return _is_text(self.headers)
-
-    @property
-    def is_html(self) -> bool:
-        return self.content_type in ("text/html", "application/xhtml+xml")
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx transport whose connections go through the SSRF-checking network backend."""
-
-    def __init__(self, policy: AddressPolicy, *, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedNetworkBackend(policy),
-        )
+DEFAULT_429_PAUSE = 60.0  # a 429 without Retry-After still means "slow down"
 
 
 @dataclass(slots=True)
 class _Host:
-    """Per-host state: concurrency slots, politeness clock, robots rules."""
+    """Per-host state of one Fetcher: concurrency slots, politeness clock, robots loading."""
 
     slots: asyncio.Semaphore
     clock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
-    robots: Protego | None = None
-    robots_task: asyncio.Task[Protego | None] | None = None
+    robots: RobotsState | None = None
+    robots_task: asyncio.Task[RobotsState] | None = None
     loopback: bool = False
+    client: httpx.AsyncClient | None = None
 
 
 class Fetcher:
@@ -144,11 +80,14 @@ class Fetcher:
         politeness_delay: float | None = None,
         respect_robots: bool = True,
         timeout: float | None = None,
+        memory: SiteMemory | None = None,
     ) -> None:
         """`allow`: MYMACHI_CRAWL_ALLOW-style hosts/CIDRs exempt from the SSRF guard.
         `politeness_delay`: seconds between request starts to one host; None means
         DEFAULT_POLITENESS_DELAY for remote hosts and none for loopback (the demo city).
         `timeout`: shorthand capping the connect/read timeouts and the per-request deadline.
+        `memory`: robots.txt and Retry-After pauses to share with other Fetchers (a crawl
+        scheduler keeps one for the life of the process); a fresh one by default.
         """
         if timeout is not None:
             connect_timeout = min(connect_timeout, timeout)
@@ -166,22 +105,14 @@ class Fetcher:
         self.per_host_concurrency = max(1, per_host_concurrency)
         self.politeness_delay = None if politeness_delay is None else max(0.0, politeness_delay)
         self.respect_robots = respect_robots
+        self.memory = memory if memory is not None else SiteMemory()
         self._hosts: dict[str, _Host] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._entered = False
+        self._ssl: ssl.SSLContext | None = None
 
     async def __aenter__(self) -> Fetcher:
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(self.policy, limits=limits),
-            timeout=self.timeout,
-            follow_redirects=False,
-            trust_env=False,
-            headers={
-                "User-Agent": self.user_agent,
-                "Accept": ACCEPT,
-                "Accept-Language": "ja,en;q=0.5",
-            },
-        )
+        self._ssl = httpx.create_ssl_context(trust_env=False)
+        self._entered = True
         return self
 
     async def __aexit__(
@@ -190,12 +121,36 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._entered = False
         for host in self._hosts.values():
             if host.robots_task is not None and not host.robots_task.done():
                 host.robots_task.cancel()
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+            if host.client is not None:
+                await host.client.aclose()
+                host.client = None
+
+    def _client_for(self, host: _Host) -> httpx.AsyncClient:
+        """One small connection pool per site: httpcore checks every idle connection of a
+        pool on each request, so one shared pool of hundreds of sites costs O(sites) each."""
+        if host.client is None:
+            slots = self.per_host_concurrency
+            host.client = httpx.AsyncClient(
+                transport=GuardedTransport(
+                    self.policy,
+                    limits=httpx.Limits(max_connections=slots, max_keepalive_connections=slots),
+                    ssl_context=self._ssl,
+                ),
+                timeout=self.timeout,
+                follow_redirects=False,
+                trust_env=False,
+                headers={
+                    "User-Agent": self.user_agent,
+                    "Accept": ACCEPT,
+                    "Accept-Language": "ja,en;q=0.5",
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                },
+            )
+        return host.client
 
     async def fetch(
         self,
@@ -216,22 +171,28 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        try:
-            return await self._fetch_following(url, headers, check_robots=True, text_only=text_only)
-        except CrawlError:
-            raise
-        except TimeoutError:
-            raise CrawlError("network_timeout", f"{url}: timed out") from None
-        except httpx.TimeoutException as exc:
-            raise CrawlError("network_timeout", f"{url}: {type(exc).__name__}") from None
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise CrawlError("invalid_url", f"{url}: {exc}") from None
-        except httpx.HTTPError as exc:
-            raise CrawlError("network_error", f"{url}: {type(exc).__name__}: {exc}") from None
-        except Exception as exc:  # anything else from the stack is still a network failure
-            raise CrawlError("network_error", f"{url}: {type(exc).__name__}: {exc}") from None
+        return await self._guarded(url, headers, check_robots=True, text_only=text_only)
 
     # -- internals -------------------------------------------------------------------------
+
+    async def _guarded(
+        self,
+        url: str,
+        headers: dict[str, str],
+        *,
+        check_robots: bool,
+        max_bytes: int | None = None,
+        text_only: bool = False,
+    ) -> FetchResponse:
+        """One fetch with redirects, every lower-level failure turned into a CrawlError."""
+        try:
+            return await self._fetch_following(
+                url, headers, check_robots=check_robots, max_bytes=max_bytes, text_only=text_only
+            )
+        except CrawlError:
+            raise
+        except Exception as exc:  # whatever the stack raised is still a network failure
+            raise network_error(exc, url, self.total_timeout) from None
 
     async def _fetch_following(
         self,
@@ -242,20 +203,25 @@ class Fetcher:
         max_bytes: int | None = None,
         text_only: bool = False,
     ) -> FetchResponse:
-        client = self._require_client()
+        self._require_client()
         current = url
         hops: list[str] = []
         while True:
             parts = _check_url(current)
-            host = self._host(parts.scheme, parts.netloc)
-            if check_robots and self.respect_robots:
-                await self._check_robots(current, parts.scheme, parts.netloc)
-            async with asyncio.timeout(self.connect_timeout):
+            site = _site_key(parts.scheme, parts.netloc)
+            host = self._host(site)
+            self._check_pause(site, current)
+            async with asyncio.timeout(self.connect_timeout):  # SSRF: before any request
                 await check_host(parts.hostname or "", self.policy, parts.port)
+            if check_robots and self.respect_robots:
+                await self._check_robots(current, site, host)
             async with host.slots:
                 await self._wait_turn(host)
+                # Again now: a request that held the slot may have just been told to wait.
+                self._check_pause(site, current)
                 # The deadline covers the exchange itself, not the wait for a polite turn.
                 async with asyncio.timeout(self.total_timeout):
+                    client = self._client_for(host)
                     request = client.build_request("GET", current, headers=headers)
                     response = await client.send(request, stream=True)
                     try:
@@ -265,24 +231,31 @@ class Fetcher:
                             location = response.headers["location"].strip()
                         else:
                             body = b""
-                            if not text_only or _is_text(response.headers):
+                            if response.status_code != 304 and (
+                                not text_only or is_text_type(response.headers)
+                            ) and 200 <= response.status_code < 300:
                                 body = await self._read_body(response, current, max_bytes)
-                            return self._finish(url, current, hops, response, body)
+                            return self._finish(url, current, site, hops, response, body)
                     finally:
                         await response.aclose()
             hops.append(current)
             if len(hops) > self.max_redirects:
                 raise CrawlError(
-                    "too_many_redirects", f"{url}: more than {self.max_redirects} redirects"
+                    "too_many_redirects",
+                    f"{url}: more than {self.max_redirects} redirects in a row; "
+                    "the address probably moved in a loop",
                 )
             current = urljoin(current, location).split("#", 1)[0]
             if current in hops:
-                raise CrawlError("too_many_redirects", f"{url}: redirect loop via {current}")
+                raise CrawlError(
+                    "too_many_redirects", f"{url}: the redirects loop back to {current}"
+                )
 
     def _finish(
         self,
         requested: str,
         final: str,
+        site: str,
         hops: list[str],
         response: httpx.Response,
         body: bytes,
@@ -300,51 +273,77 @@ class Fetcher:
         retry_after = None
         if status in (429, 503):
             retry_after = parse_retry_after(response.headers.get("retry-after"))
-        detail = f"HTTP {status} for {final}"
+        detail = f"{final}: HTTP {status}, {describe_status(status)}"
         if retry_after is not None:
-            detail += f" (Retry-After: {retry_after:g}s)"
+            detail += f"; it asked us to come back in {retry_after:.0f} s (Retry-After)"
         kind: CrawlErrorKind = "http_too_many_requests" if status == 429 else "http_status"
-        raise CrawlError(kind, detail, status=status, retry_after=retry_after)
+        error = CrawlError(kind, detail, status=status, retry_after=retry_after)
+        pause = retry_after if retry_after is not None else (
+            DEFAULT_429_PAUSE if status == 429 else None
+        )
+        if pause:
+            # Politeness: nothing more goes to this site until the server's pause is over.
+            self.memory.pause(site, pause, error)
+        raise error
 
     async def _read_body(self, response: httpx.Response, url: str, max_bytes: int | None) -> bytes:
         limit = self.max_bytes if max_bytes is None else max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise CrawlError(
-                "response_too_large", f"{url}: Content-Length {declared} > {limit} bytes"
+                "response_too_large",
+                f"{url}: the answer announces {declared} bytes, more than the {limit} allowed",
             )
+        decoder = BoundedDecoder.for_header(
+            response.headers.get("content-encoding"), limit=limit, url=url
+        )
         chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise CrawlError("response_too_large", f"{url}: body exceeds {limit} bytes")
-            chunks.append(chunk)
+        raw_size = 0
+        async for chunk in response.aiter_raw():
+            raw_size += len(chunk)
+            if raw_size > limit:
+                raise CrawlError(
+                    "response_too_large",
+                    f"{url}: the answer is larger than {limit} bytes (endless?); it was cut off",
+                )
+            chunks.append(decoder.feed(chunk))
+        decoder.finish()
         return b"".join(chunks)
 
-    def _require_client(self) -> httpx.AsyncClient:
-        if self._client is None:
+    def _require_client(self) -> None:
+        if not self._entered:
             raise RuntimeError("use Fetcher as an async context manager")
-        return self._client
 
-    def _host(self, scheme: str, netloc: str) -> _Host:
-        key = f"{scheme}://{netloc.lower()}"
-        host = self._hosts.get(key)
+    def _host(self, site: str) -> _Host:
+        host = self._hosts.get(site)
         if host is None:
-            hostname = (urlsplit(key).hostname or "").lower()
+            hostname = (urlsplit(site).hostname or "").lower()
             host = _Host(
                 slots=asyncio.Semaphore(self.per_host_concurrency),
                 loopback=hostname == "localhost" or _is_loopback_literal(hostname),
             )
-            self._hosts[key] = host
+            self._hosts[site] = host
         return host
+
+    def _check_pause(self, site: str, url: str) -> None:
+        paused = self.memory.paused(site)
+        if paused is not None:
+            left, cause = paused
+            raise CrawlError(
+                cause.kind,
+                f"{url}: not requested; the site asked us to wait, {left:.0f} s to go "
+                f"(after: {cause.detail})",
+                status=cause.status,
+                retry_after=left,
+            )
 
     async def _wait_turn(self, host: _Host) -> None:
         """Politeness: space request starts to one host by the delay (or robots Crawl-delay)."""
         delay = self.politeness_delay
         if delay is None:
             delay = 0.0 if host.loopback else DEFAULT_POLITENESS_DELAY
-        delay = max(delay, crawl_delay(host.robots) or 0.0)
+        rules = host.robots.rules if host.robots is not None else None
+        delay = max(delay, crawl_delay(rules) or 0.0)
         if delay <= 0:
             return
         async with host.clock:
@@ -354,25 +353,38 @@ class Fetcher:
         if wait > 0:
             await asyncio.sleep(wait)
 
-    async def _check_robots(self, url: str, scheme: str, netloc: str) -> None:
-        host = self._host(scheme, netloc)
-        if host.robots_task is None:
-            host.robots_task = asyncio.ensure_future(self._load_robots(scheme, netloc))
-        robots = await asyncio.shield(host.robots_task)
-        host.robots = robots
-        if not is_allowed(robots, url):
-            raise CrawlError("robots_disallowed", f"{url} is disallowed by robots.txt")
-
-    async def _load_robots(self, scheme: str, netloc: str) -> Protego | None:
-        """robots.txt once per host. Missing or unreadable robots.txt allows everything."""
-        try:
-            response = await self._fetch_following(
-                robots_url(scheme, netloc), {}, check_robots=False, max_bytes=MAX_ROBOTS_BYTES
+    async def _check_robots(self, url: str, site: str, host: _Host) -> None:
+        state = self.memory.robots(site)
+        if state is None:
+            if host.robots_task is None or host.robots_task.done():
+                host.robots_task = asyncio.ensure_future(self._load_robots(site))
+            state = await asyncio.shield(host.robots_task)
+        host.robots = state
+        if state.error is not None:
+            left = max(0.0, state.expires - time.monotonic())
+            raise CrawlError(
+                state.error.kind,
+                f"{url}: not requested; {state.error.detail}",
+                status=state.error.status,
+                retry_after=left,
             )
-        except Exception as exc:  # unreachable robots.txt: crawl anyway, politely
-            log.info("robots.txt unavailable for %s (%s); allowing", netloc, exc)
-            return None
-        return parse_robots(response.content)
+        if not is_allowed(state.rules, url):
+            raise CrawlError(
+                "robots_disallowed", f"{url}: the site's robots.txt asks crawlers not to read it"
+            )
+
+    async def _load_robots(self, site: str) -> RobotsState:
+        async def get(address: str) -> bytes:
+            response = await self._guarded(
+                address, {}, check_robots=False, max_bytes=MAX_ROBOTS_BYTES
+            )
+            return response.content
+
+        return await read_robots(self.memory, site, get)
+
+
+def _site_key(scheme: str, netloc: str) -> str:
+    return f"{scheme.lower()}://{netloc.lower()}"
 
 
 def _is_loopback_literal(host: str) -> bool:
@@ -382,22 +394,17 @@ def _is_loopback_literal(host: str) -> bool:
         return False
 
 
-def _is_text(headers: httpx.Headers) -> bool:
-    media: str = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    return not media or media.startswith("text/") or any(k in media for k in ("xml", "json"))
-
-
 def _check_url(url: str) -> SplitResult:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        raise CrawlError("invalid_url", f"{url!r}: {exc}") from None
+        raise CrawlError("invalid_url", f"{url!r}: not a usable address ({exc})") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise CrawlError("invalid_url", f"{url!r}: only http and https can be crawled")
+        raise CrawlError("invalid_url", f"{url!r}: only http and https addresses can be crawled")
     if not parts.hostname:
-        raise CrawlError("invalid_url", f"{url!r}: no host")
+        raise CrawlError("invalid_url", f"{url!r}: the address has no host name")
     try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        raise CrawlError("invalid_url", f"{url!r}: {exc}") from None
+        raise CrawlError("invalid_url", f"{url!r}: not a usable address ({exc})") from None
     return parts

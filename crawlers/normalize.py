@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html import unescape
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -55,6 +56,14 @@ def normalize_text(text: str | None) -> str:
 def one_line(text: str | None) -> str:
     """A title-like string: all whitespace (including newlines) collapsed to single spaces."""
     return " ".join((text or "").split())
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def strip_tags(html: str) -> str:
+    """Text of markup that must not be parsed (too deep): tags removed, entities unescaped."""
+    return clean_whitespace(unescape(_TAGS.sub(" ", html)))
 
 
 def html_to_text(html: str) -> str:

@@ -1,133 +1,209 @@
-"""The crawl of one source: fetch listing → parse entries → fetch + extract new pages → records.
+"""The crawl of one source: fetch listing → pick entries → fetch + extract their pages → records.
 
 `crawl_source` and `fetch_url` never raise: a failed source is `outcome.error`, a failed article
-page is `outcome.page_errors` (and the record built from the feed entry is kept).
+page is `outcome.page_errors` and a record built from the listing entry with `page_error` set.
+
+Incremental: an entry is read when its URL is new, when the listing says something else about
+it than last time (`listing_hash`: a changed title, summary or lastmod), or when its page failed
+before and is due for another try (`KnownArticle.retry`, `retry` entries even when the listing
+itself is unchanged). Everything else is skipped without a request.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Container
-from dataclasses import dataclass, field
+from collections.abc import Container, Mapping, Sequence
+from concurrent.futures import Executor
 from datetime import UTC, datetime
-from typing import Literal
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
-
-from crawlers.dates import resolve_published
-from crawlers.dedupe import content_hash, dedup_key
+from crawlers.articles import build_record, crawl_article, listing_hash, run_cpu
 from crawlers.encoding import detect_and_decode
 from crawlers.errors import CrawlError
-from crawlers.extract import (
-    ATTACHMENT_EXTENSIONS,
-    ExtractedPage,
-    extract_page,
-    find_deadline,
-    find_event_date,
-    find_feed_links,
-)
-from crawlers.feeds import looks_like_feed, parse_feed
+from crawlers.extract import ExtractedPage, extract_page
 from crawlers.fetch import Fetcher, FetchResponse
-from crawlers.listpages import guess_list_entries, parse_list_page
-from crawlers.normalize import (
-    canonical_url,
-    clean_whitespace,
-    html_to_text,
-    nfkc,
-    nfkc_html,
-    one_line,
+from crawlers.listing import (
+    Listing,
+    ListingKind,
+    detect_kind,
+    follow_feed_link,
+    mark_invented_dates,
+    read_listing,
 )
+from crawlers.nesting import check_nesting
+from crawlers.normalize import canonical_url, nfkc, one_line
 from crawlers.records import (
     ArticleRecord,
     CrawlOutcome,
+    KnownArticle,
     ListingEntry,
     SourceSpec,
     record_to_dict,
 )
-from crawlers.sanitize import sanitize_html
-from crawlers.sitemaps import looks_like_sitemap, parse_sitemap
 
 __all__ = ["build_record", "crawl_source", "detect_kind", "fetch_url", "record_to_dict"]
 
 PAGE_CONCURRENCY = 4  # article pages in flight per source (the Fetcher also limits per host)
-MAX_CHILD_SITEMAPS = 3
-SUMMARY_CHARS = 200
-FEED_CONTENT_TYPES = frozenset(
-    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
-)
-# Links straight to documents (common in municipal feeds): the record points at the file.
-ATTACHMENT_TYPES = frozenset(
-    {
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/zip",
-    }
-)
-ListingKind = Literal["feed", "sitemap", "html"]
-
-
-@dataclass(slots=True)
-class _Listing:
-    entries: list[ListingEntry] = field(default_factory=list)
-    title: str = ""  # the feed's title, when there is one
-    url: str = ""  # where the entries came from (a followed feed link may differ)
-
-
-def detect_kind(response: FetchResponse) -> ListingKind:
-    """Feed, sitemap or HTML page, from the bytes first and the Content-Type second."""
-    if looks_like_feed(response.content):
-        return "feed"
-    if looks_like_sitemap(response.content):
-        return "sitemap"
-    if response.content_type in FEED_CONTENT_TYPES:
-        return "feed"
-    return "html"
+MAX_PAGES_PER_CRAWL = 200  # more waits for the next crawl (the listing is read again then)
+_FEED_KINDS = frozenset({"rss", "atom", "rdf", "feed"})
+_REDISCOVER_STATUSES = frozenset({404, 410})
 
 
 async def crawl_source(
     spec: SourceSpec,
     fetcher: Fetcher,
     *,
-    known_urls: Container[str] = frozenset(),
+    known: Mapping[str, KnownArticle] | Container[str] = frozenset(),
+    retry: Sequence[ListingEntry] = (),
     now: datetime | None = None,
-    max_articles: int | None = None,
+    max_articles: int | None = MAX_PAGES_PER_CRAWL,
+    cpu: Executor | None = None,
 ) -> CrawlOutcome:
-    """Crawl one source once. 304 → `not_modified`; failures → `error` / `page_errors`."""
+    """Crawl one source once. 304 → `not_modified` (pages due for a retry are still read).
+
+    `known`: what is already stored, by canonical URL (a plain set of URLs means "known,
+    never re-read"). `retry`: entries whose pages failed before and are due again. `cpu`: an
+    executor for extraction (a process pool uses every core; default: a thread).
+    """
     now = now or datetime.now(UTC)
-    outcome = CrawlOutcome(source_url=spec.url, etag=spec.etag, last_modified=spec.last_modified)
+    outcome = CrawlOutcome(
+        source_url=spec.url, etag=spec.etag, last_modified=spec.last_modified,
+        feed_url=spec.feed_url,
+    )
     try:
-        response = await fetcher.fetch(spec.url, etag=spec.etag, last_modified=spec.last_modified)
-        if not response.is_modified:
-            outcome.not_modified = True
-            outcome.etag = response.etag or spec.etag
-            outcome.last_modified = response.last_modified or spec.last_modified
-            return outcome
-        kind: ListingKind
-        if spec.kind in ("rss", "atom", "rdf", "feed"):
-            kind = "feed"
-        elif spec.kind in ("sitemap", "html"):
-            kind = spec.kind
-        else:
-            kind = detect_kind(response)
-        listing = await _read_listing(response, kind, spec.rules, fetcher, outcome)
-        await _crawl_entries(
-            listing, spec.department, fetcher, outcome, known_urls, now, max_articles
-        )
-        # Remember validators only once the listing was processed.
-        outcome.etag = response.etag
-        outcome.last_modified = response.last_modified
+        listing = await _fetch_listing(spec, fetcher, outcome, now, cpu)
+        entries = listing.entries if listing is not None else []
+        source_url = listing.url if listing is not None else spec.url
+        chosen = _choose(entries, known, retry)
+        if max_articles is not None and len(chosen) > max_articles:
+            chosen, outcome.truncated = chosen[: max(0, max_articles)], True
+        await _crawl_entries(chosen, spec.department, source_url, fetcher, outcome, now, cpu)
+        if listing is not None and listing.response is not None and not outcome.truncated:
+            # Remember validators only once the whole listing was processed.
+            outcome.etag = listing.response.etag
+            outcome.last_modified = listing.response.last_modified
     except CrawlError as exc:
         outcome.error = exc
     except Exception as exc:  # a bug must not take the scheduler down with it
-        outcome.error = CrawlError("parse_error", f"{type(exc).__name__}: {exc}")
+        outcome.error = CrawlError("parse_error", f"{spec.url}: {type(exc).__name__}: {exc}")
     return outcome
 
 
-async def fetch_url(url: str, fetcher: Fetcher) -> CrawlOutcome:
+async def _fetch_listing(
+    spec: SourceSpec, fetcher: Fetcher, outcome: CrawlOutcome, now: datetime,
+    cpu: Executor | None,
+) -> Listing | None:
+    """The source's listing, or None when it has not changed (304)."""
+    etag, last_modified = spec.etag, spec.last_modified
+    if spec.feed_url and spec.kind in ("auto", "discover"):
+        # The feed found on the homepage last time, read directly with its validators.
+        listing = await _read_remembered_feed(spec, fetcher, outcome, now, cpu)
+        if listing is not None or outcome.not_modified:
+            return listing
+        # The feed moved or stopped being a feed: look on the homepage again, afresh.
+        outcome.feed_url = outcome.etag = outcome.last_modified = None
+        etag = last_modified = None
+    response = await fetcher.fetch(spec.url, etag=etag, last_modified=last_modified)
+    if not response.is_modified:
+        _not_modified(outcome, response, spec)
+        return None
+    kind: ListingKind
+    if spec.kind in _FEED_KINDS:
+        kind = "feed"
+    elif spec.kind in ("sitemap", "html"):
+        kind = spec.kind  # type: ignore[assignment]
+    else:
+        kind = detect_kind(response)
+    listing = await read_listing(
+        response, kind, spec.rules, fetcher, outcome, now=now,
+        discover=spec.kind == "discover", cpu=cpu,
+    )
+    mark_invented_dates(listing.entries)
+    return listing
+
+
+async def _read_remembered_feed(
+    spec: SourceSpec, fetcher: Fetcher, outcome: CrawlOutcome, now: datetime,
+    cpu: Executor | None,
+) -> Listing | None:
+    assert spec.feed_url is not None
+    try:
+        response = await fetcher.fetch(
+            spec.feed_url, etag=spec.etag, last_modified=spec.last_modified
+        )
+    except CrawlError as exc:
+        if exc.status in _REDISCOVER_STATUSES:
+            return None
+        raise
+    if not response.is_modified:
+        _not_modified(outcome, response, spec)
+        return None
+    if detect_kind(response) != "feed":
+        return None
+    listing = await read_listing(response, "feed", {}, fetcher, outcome, now=now, cpu=cpu)
+    mark_invented_dates(listing.entries)
+    return listing
+
+
+def _not_modified(outcome: CrawlOutcome, response: FetchResponse, spec: SourceSpec) -> None:
+    outcome.not_modified = True
+    outcome.etag = response.etag or spec.etag
+    outcome.last_modified = response.last_modified or spec.last_modified
+
+
+def _choose(
+    entries: Sequence[ListingEntry],
+    known: Mapping[str, KnownArticle] | Container[str],
+    retry: Sequence[ListingEntry],
+) -> list[ListingEntry]:
+    """Entries whose pages must be read now: new ones first, then changed and retried ones."""
+    is_map = isinstance(known, Mapping)
+    new: list[ListingEntry] = []
+    again: list[ListingEntry] = []
+    seen: set[str] = set()
+    for entry in [*entries, *retry]:
+        if not entry.url:
+            continue
+        url = canonical_url(entry.url)
+        if url in seen:
+            continue
+        seen.add(url)
+        if is_map:
+            previous = known.get(url) or known.get(entry.url)  # type: ignore[union-attr]
+            if previous is None:
+                new.append(entry)
+            elif previous.retry or (
+                previous.listing_hash and previous.listing_hash != listing_hash(entry)
+            ):
+                again.append(entry)
+        elif url not in known and entry.url not in known:
+            new.append(entry)
+    return new + again
+
+
+async def _crawl_entries(
+    entries: Sequence[ListingEntry],
+    department: str,
+    source_url: str,
+    fetcher: Fetcher,
+    outcome: CrawlOutcome,
+    now: datetime,
+    cpu: Executor | None,
+) -> None:
+    department = one_line(nfkc(department))
+    slots = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+    async def one(entry: ListingEntry) -> tuple[ArticleRecord, CrawlError | None]:
+        async with slots:
+            return await crawl_article(entry, department, source_url, fetcher, now, cpu)
+
+    for record, error in await asyncio.gather(*(one(entry) for entry in entries)):
+        outcome.records.append(record)
+        if error is not None:
+            outcome.page_errors.append((record.url, error))
+
+
+async def fetch_url(url: str, fetcher: Fetcher, *, cpu: Executor | None = None) -> CrawlOutcome:
     """`mymachi fetch URL`: a feed/sitemap is crawled like a source (department = feed title),
     an HTML page with a feed link follows it, any other page becomes a single record."""
     now = datetime.now(UTC)
@@ -143,220 +219,49 @@ async def fetch_url(url: str, fetcher: Fetcher) -> CrawlOutcome:
                 build_record(entry, department, url, page, response.fetched_at, now)
             )
             return outcome
-        kind = detect_kind(response)
-        if kind == "html":
-            text, _ = detect_and_decode(response.content, response.charset)
-            for feed_url in find_feed_links(text, response.url)[:1]:
-                try:
-                    feed_response = await fetcher.fetch(feed_url)
-                except CrawlError as exc:
-                    outcome.page_errors.append((feed_url, exc))
-                    continue
-                if detect_kind(feed_response) == "feed":
-                    response, kind = feed_response, "feed"
-            if kind == "html":
-                page = await asyncio.to_thread(extract_page, text, response.url, reference=now)
-                department = nfkc(page.site_name or urlsplit(response.url).hostname or "")
-                entry = ListingEntry(url=response.url, title=page.title, published=page.published)
-                outcome.records.append(
-                    build_record(entry, department, url, page, response.fetched_at, now)
-                )
-                return outcome
-        listing = await _read_listing(response, kind, {}, fetcher, outcome)
-        department = listing.title or urlsplit(response.url).hostname or ""
-        await _crawl_entries(listing, department, fetcher, outcome, frozenset(), now, None)
-        outcome.etag, outcome.last_modified = response.etag, response.last_modified
+        listing = await _single_listing(response, fetcher, outcome, now, cpu)
+        if listing is None:
+            return outcome
+        department = listing.title or urlsplit(listing.url).hostname or ""
+        mark_invented_dates(listing.entries)
+        await _crawl_entries(listing.entries, department, listing.url, fetcher, outcome, now, cpu)
+        if listing.response is not None:
+            outcome.etag = listing.response.etag
+            outcome.last_modified = listing.response.last_modified
     except CrawlError as exc:
         outcome.error = exc
     except Exception as exc:
-        outcome.error = CrawlError("parse_error", f"{type(exc).__name__}: {exc}")
+        outcome.error = CrawlError("parse_error", f"{url}: {type(exc).__name__}: {exc}")
     return outcome
 
 
-# -- listing -------------------------------------------------------------------------------
-
-
-async def _read_listing(
+async def _single_listing(
     response: FetchResponse,
-    kind: ListingKind,
-    rules: dict[str, str],
     fetcher: Fetcher,
     outcome: CrawlOutcome,
-) -> _Listing:
-    if not response.content.strip():
-        raise CrawlError("empty", f"{response.url}: empty response body")
-    if kind == "feed":
-        feed = await asyncio.to_thread(
-            parse_feed, response.content, base_url=response.url, http_charset=response.charset
-        )
-        return _Listing(entries=feed.entries, title=feed.title, url=response.url)
-    if kind == "sitemap":
-        return await _read_sitemap(response, fetcher, outcome)
+    now: datetime,
+    cpu: Executor | None,
+) -> Listing | None:
+    """For `fetch_url`: the listing behind a response, or None after storing the page itself
+    as the single record (an article page without a feed)."""
+    kind = detect_kind(response)
+    if kind != "html":
+        return await read_listing(response, kind, {}, fetcher, outcome, now=now, cpu=cpu)
     text, _ = detect_and_decode(response.content, response.charset)
-    if rules:
-        entries = await asyncio.to_thread(parse_list_page, text, base_url=response.url, rules=rules)
-        if not entries:
-            raise CrawlError("empty", f"{response.url}: no items match {rules.get('item')!r}")
-        return _Listing(entries=entries, url=response.url)
-    for feed_url in find_feed_links(text, response.url)[:1]:
-        try:
-            feed_response = await fetcher.fetch(feed_url)
-            if detect_kind(feed_response) == "feed":
-                return await _read_listing(feed_response, "feed", {}, fetcher, outcome)
-        except CrawlError as exc:
-            outcome.page_errors.append((feed_url, exc))
-    entries = await asyncio.to_thread(guess_list_entries, text, base_url=response.url)
-    if not entries:
-        raise CrawlError("empty", f"{response.url}: no feed link and no dated list of links")
-    return _Listing(entries=entries, url=response.url)
-
-
-async def _read_sitemap(
-    response: FetchResponse, fetcher: Fetcher, outcome: CrawlOutcome
-) -> _Listing:
-    sitemap = parse_sitemap(response.content, base_url=response.url)
-    entries = list(sitemap.entries)
-    for child_url in sitemap.children[:MAX_CHILD_SITEMAPS]:
-        try:
-            child = await fetcher.fetch(child_url)
-            entries.extend(parse_sitemap(child.content, base_url=child.url).entries)
-        except CrawlError as exc:
-            outcome.page_errors.append((child_url, exc))
-    entries.sort(key=lambda e: e.updated.timestamp() if e.updated else float("-inf"), reverse=True)
-    return _Listing(entries=entries, url=response.url)
-
-
-# -- articles ------------------------------------------------------------------------------
-
-
-async def _crawl_entries(
-    listing: _Listing,
-    department: str,
-    fetcher: Fetcher,
-    outcome: CrawlOutcome,
-    known_urls: Container[str],
-    now: datetime,
-    max_articles: int | None,
-) -> None:
-    department = one_line(nfkc(department))
-    fresh: list[ListingEntry] = []
-    seen: set[str] = set()
-    for entry in listing.entries:
-        if not entry.url:
-            outcome.page_errors.append(
-                ("", CrawlError("invalid_url", f"entry without a link: {entry.title!r}"))
-            )
-            continue
-        url = canonical_url(entry.url)
-        if url in seen or url in known_urls or entry.url in known_urls:
-            continue
-        seen.add(url)
-        fresh.append(entry)
-    if max_articles is not None:
-        fresh = fresh[: max(0, max_articles)]
-    slots = asyncio.Semaphore(PAGE_CONCURRENCY)
-
-    async def one(entry: ListingEntry) -> tuple[ArticleRecord, CrawlError | None]:
-        async with slots:
-            return await _crawl_article(entry, department, listing.url, fetcher, now)
-
-    for record, error in await asyncio.gather(*(one(entry) for entry in fresh)):
-        outcome.records.append(record)
-        if error is not None:
-            outcome.page_errors.append((record.url, error))
-
-
-async def _crawl_article(
-    entry: ListingEntry, department: str, source_url: str, fetcher: Fetcher, now: datetime
-) -> tuple[ArticleRecord, CrawlError | None]:
-    page: ExtractedPage | None = None
-    error: CrawlError | None = None
-    fetched_at = datetime.now(UTC)
-    try:
-        response = await fetcher.fetch(entry.url, text_only=True)
-        fetched_at = response.fetched_at
-        if response.is_html or (not response.content_type and b"<html" in response.content[:1024]):
-            text, _ = detect_and_decode(response.content, response.charset)
-            reference = entry.published or now
-            page = await asyncio.to_thread(extract_page, text, response.url, reference=reference)
-        elif response.content_type in ATTACHMENT_TYPES or ATTACHMENT_EXTENSIONS.search(
-            urlsplit(response.url).path
-        ):
-            page = ExtractedPage(url=response.url, attachments=[response.url], method="none")
-    except CrawlError as exc:
-        error = exc
-    except Exception as exc:
-        error = CrawlError("parse_error", f"{entry.url}: {type(exc).__name__}: {exc}")
-    return build_record(entry, department, source_url, page, fetched_at, now), error
-
-
-def _summary(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
-
-
-def build_record(
-    entry: ListingEntry,
-    department: str,
-    source_url: str,
-    page: ExtractedPage | None,
-    fetched_at: datetime,
-    now: datetime,
-) -> ArticleRecord:
-    """The record boundary: NFKC once, sanitize, dates resolved, hashes computed."""
-    url = canonical_url(entry.url)
-    title = one_line(nfkc(entry.title or (page.title if page else "")))
-    if page is not None and page.text:
-        raw_html, extraction, base = page.html, page.method, page.url
-    else:
-        raw_html = entry.content_html or entry.summary_html
-        extraction, base = ("feed" if raw_html.strip() else "none"), url
-        if raw_html and "<" not in raw_html:  # plain-text description: keep its line breaks
-            raw_html = "".join(f"<p>{line}</p>" for line in _escape(raw_html).splitlines())
-    body_html = sanitize_html(nfkc_html(raw_html), base_url=base)
-    body_text = clean_whitespace(html_to_text(body_html))
-    summary = _summary(nfkc(html_to_text(entry.summary_html))) or _summary(body_text)
-    if not title:
-        title = _summary(body_text.split("\n", 1)[0]) if body_text else url
-    published, flagged = resolve_published(
-        entry.published, (page.published if page else None,), fetched_at, now
+    check_nesting(text, response.url)
+    listing = await follow_feed_link(
+        text, response.url, fetcher, outcome, now=now, anchors=False, cpu=cpu
     )
-    reference = published
-    deadline = page.deadline if page else None
-    event_date = page.event_date if page else None
-    if page is None or not page.text:
-        deadline = deadline or find_deadline(body_text, reference=reference)
-        event_date = event_date or find_event_date(body_text, reference=reference)
-    attachments = list(page.attachments) if page else []
-    for href in _links(body_html):
-        if ATTACHMENT_EXTENSIONS.search(urlsplit(href).path) and href not in attachments:
-            attachments.append(href)
-    return ArticleRecord(
-        url=url,
-        title=title,
-        department=department,
-        source_url=source_url,
-        summary=summary,
-        body_text=body_text,
-        body_html=body_html,
-        published=published,
-        updated=entry.updated or (page.updated if page else None),
-        date_flagged=flagged,
-        content_hash=content_hash(body_text),
-        dedup_key=dedup_key(body_text, title=title, summary=summary),
-        extraction=extraction,
-        attachments=attachments,
-        deadline=deadline,
-        event_date=event_date,
-    )
+    if listing is not None:
+        return listing
+    page = await run_cpu(cpu, _extract, text, response.url, now)
+    department = nfkc(page.site_name or urlsplit(response.url).hostname or "")
+    entry = ListingEntry(url=response.url, title=page.title, published=page.published)
+    record = build_record(entry, department, response.url, page, response.fetched_at, now)
+    outcome.records.append(record)
+    return None
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _extract(text: str, url: str, now: datetime) -> ExtractedPage:
+    return extract_page(text, url, reference=now)
 
-
-def _links(html: str) -> list[str]:
-    if "<a" not in html:
-        return []
-    tree = LexborHTMLParser(html)
-    return [href for node in tree.css("a[href]") if (href := node.attributes.get("href"))]

@@ -8,7 +8,9 @@ from typing import Literal
 
 from crawlers.errors import CrawlError
 
-SourceKind = Literal["auto", "rss", "atom", "rdf", "feed", "html", "sitemap"]
+# "discover": a homepage whose <link rel="alternate"> (or RSS link) names the feed to read.
+DateKind = Literal["published", "modified", "invented"]
+SourceKind = Literal["auto", "rss", "atom", "rdf", "feed", "html", "sitemap", "discover"]
 
 
 @dataclass(slots=True)
@@ -23,6 +25,9 @@ class SourceSpec:
     # Conditional GET validators remembered from the last successful fetch.
     etag: str | None = None
     last_modified: str | None = None
+    # The feed found on the homepage last time (kind "discover"/"auto"): read it directly,
+    # with the validators above, and go back to the homepage only if it stops working.
+    feed_url: str | None = None
 
 
 @dataclass(slots=True)
@@ -45,6 +50,20 @@ class ArticleRecord:
     attachments: list[str] = field(default_factory=list)  # absolute URLs of PDFs etc.
     deadline: datetime | None = None
     event_date: datetime | None = None
+    listing_hash: str = ""  # fingerprint of the listing entry: when it changes, re-read the page
+    # The article page could not be read (a CrawlErrorKind); the record comes from the listing
+    # alone and the page should be tried again later.
+    page_error: str = ""
+    near_dup_keys: list[str] = field(default_factory=list)  # MinHash LSH band keys
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """What the caller already stored for a URL, so unchanged pages are not fetched again."""
+
+    listing_hash: str = ""  # "" = known from elsewhere: never re-read for this source
+    content_hash: str = ""
+    retry: bool = False  # its page failed earlier and is due for another try
 
 
 @dataclass(slots=True)
@@ -59,6 +78,10 @@ class CrawlOutcome:
     error: CrawlError | None = None  # the source itself failed
     # Article pages that failed while the listing succeeded: (url, error).
     page_errors: list[tuple[str, CrawlError]] = field(default_factory=list)
+    feed_url: str | None = None  # the feed a homepage pointed to (remember it in the spec)
+    # More new pages than one crawl reads: the rest come next time, so the validators above
+    # are not advanced and the listing is read again.
+    truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -75,12 +98,22 @@ class ListingEntry:
     content_html: str = ""  # full content when the feed carries it (content:encoded)
     published: datetime | None = None
     updated: datetime | None = None
+    # What the dates above are: "published" (a feed's pubDate, a list page's date),
+    # "modified" (a sitemap's lastmod: the page's own date comes first) or "invented" (the
+    # listing gives every entry the same date, e.g. the feed's build time: not to be trusted).
+    date_kind: DateKind = "published"
+
+
+# Bookkeeping for storage, not something a person reading `mymachi fetch --json` needs.
+_INTERNAL_FIELDS = frozenset({"listing_hash", "near_dup_keys"})
 
 
 def record_to_dict(record: ArticleRecord) -> dict[str, object]:
     """JSON-serializable dict of a record (datetimes as ISO 8601), for `mymachi fetch --json`."""
     out: dict[str, object] = {}
     for item in fields(record):
+        if item.name in _INTERNAL_FIELDS:
+            continue
         value = getattr(record, item.name)
         if isinstance(value, datetime):
             value = value.isoformat()

@@ -62,19 +62,37 @@ def parse_sitemap(content: bytes, *, base_url: str) -> ParsedSitemap:
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise CrawlError("parse_error", f"{base_url}: not a sitemap (<{kind}>)")
-    rows: list[tuple[str, datetime | None]] = []
+    rows: list[tuple[str, datetime | None, str, datetime | None]] = []
     for node in root:
-        loc, lastmod = "", None
-        for child in node:
+        loc, lastmod, title, news_date = "", None, "", None
+        for child in node.iter():
             name = _local(child.tag)
-            if name == "loc":
+            if name == "loc" and not loc:
                 loc = (child.text or "").strip()
             elif name == "lastmod":
                 lastmod = parse_date(child.text or "")
+            elif name == "title":  # Google News sitemap: <news:title>
+                title = " ".join((child.text or "").split())
+            elif name == "publication_date":  # <news:publication_date>
+                news_date = parse_date(child.text or "")
         if loc:
-            rows.append((urljoin(base_url, loc), lastmod))
-    rows.sort(key=lambda row: row[1].timestamp() if row[1] else float("-inf"), reverse=True)
+            rows.append((urljoin(base_url, loc), lastmod, title, news_date))
+    rows.sort(key=lambda row: _newest(row[3] or row[1]), reverse=True)
     if kind == "sitemapindex":
-        return ParsedSitemap(children=[url for url, _ in rows])
-    entries = [ListingEntry(url=url, published=lastmod, updated=lastmod) for url, lastmod in rows]
+        return ParsedSitemap(children=[row[0] for row in rows])
+    entries = [
+        ListingEntry(
+            url=url,
+            title=title,
+            published=news_date or lastmod,
+            updated=lastmod,
+            # A news sitemap states publication dates; a plain one only modification times.
+            date_kind="published" if news_date else "modified",
+        )
+        for url, lastmod, title, news_date in rows
+    ]
     return ParsedSitemap(entries=entries)
+
+
+def _newest(value: datetime | None) -> float:
+    return value.timestamp() if value is not None else float("-inf")

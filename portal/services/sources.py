@@ -1,9 +1,14 @@
-"""Sources (department feeds and pages) and their health."""
+"""Sources (department feeds and pages), their health, and the city's sources file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +19,10 @@ from portal.db.models import Source
 # After this many failures in a row a source is "failing" rather than "degraded".
 FAILING_AFTER = 3
 MAX_BACKOFF = timedelta(hours=6)
+MAX_RETRY_AFTER = timedelta(hours=24)  # a server asking for longer is asked again after a day
+JITTER = 0.1  # ±10% on every poll interval, so sources added together drift apart
+MIN_POLL_SECONDS = 60
+SOURCE_KINDS = ("auto", "rss", "atom", "rdf", "feed", "html", "sitemap", "discover")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,8 @@ class SourceHealth:
 
 
 def health_of(source: Source) -> SourceHealth:
+    """ok: the last crawl worked; degraded: the last crawl failed, or worked while some
+    article pages could not be read; failing: FAILING_AFTER crawls in a row failed."""
     if source.paused:
         return SourceHealth("paused", "")
     if source.consecutive_failures >= FAILING_AFTER:
@@ -31,6 +42,8 @@ def health_of(source: Source) -> SourceHealth:
         return SourceHealth("degraded", source.last_error or "")
     if source.last_ok_at is None:
         return SourceHealth("new", "")
+    if source.last_error:
+        return SourceHealth("degraded", source.last_error)
     return SourceHealth("ok", "")
 
 
@@ -43,11 +56,14 @@ def add_source(
     if source is None:
         source = Source(url=url, department=department, etag=None, last_modified=None)
         session.add(source)
+    elif source.kind != kind or dict(source.rules or {}) != dict(rules or {}):
+        # What the listing is changed: read it afresh, not "304 Not Modified".
+        source.etag = source.last_modified = source.feed_url = None
     source.department = department
     source.kind = kind
     source.rules = dict(rules or {})
     source.name = name or source.name or department
-    source.poll_interval_seconds = poll_interval_seconds
+    source.poll_interval_seconds = max(MIN_POLL_SECONDS, poll_interval_seconds)
     session.flush()
     return source
 
@@ -67,34 +83,54 @@ def spec_of(source: Source) -> SourceSpec:
         rules=dict(source.rules or {}),
         etag=source.etag,
         last_modified=source.last_modified,
+        feed_url=source.feed_url,
     )
+
+
+def next_poll(source: Source, now: datetime, rng: random.Random | None = None) -> datetime:
+    """The poll interval with jitter, so hundreds of sources do not fire at the same second."""
+    interval = source.poll_interval_seconds * (1 + (rng or random).uniform(-JITTER, JITTER))
+    return now + timedelta(seconds=max(MIN_POLL_SECONDS, interval))
 
 
 def record_outcome(source: Source, outcome: CrawlOutcome, now: datetime) -> None:
     """Store the fetch result on the source: validators, health, next fetch with backoff."""
     source.last_fetch_at = now
-    interval = timedelta(seconds=source.poll_interval_seconds)
-    if outcome.error is None:
-        source.last_ok_at = now
-        source.consecutive_failures = 0
-        source.last_error = None
-        source.last_error_kind = None
-        if not outcome.not_modified:
-            source.etag = outcome.etag
-            source.last_modified = outcome.last_modified
-        source.next_fetch_at = now + interval
+    if outcome.error is not None:
+        record_failure(source, outcome.error, now)
         return
-    record_failure(source, outcome.error, now)
+    source.last_ok_at = now
+    source.consecutive_failures = 0
+    source.last_error, source.last_error_kind = _page_errors_in_words(outcome)
+    if not outcome.not_modified:
+        source.etag = outcome.etag
+        source.last_modified = outcome.last_modified
+        source.feed_url = outcome.feed_url
+    source.next_fetch_at = next_poll(source, now)
+
+
+def _page_errors_in_words(outcome: CrawlOutcome) -> tuple[str | None, str | None]:
+    """A crawl that worked but could not read some pages: the most common reason, in words."""
+    if not outcome.page_errors:
+        return None, None
+    kinds = Counter(error.kind for _, error in outcome.page_errors)
+    kind, _ = kinds.most_common(1)[0]
+    example = next(error for _, error in outcome.page_errors if error.kind == kind)
+    count = len(outcome.page_errors)
+    noun = "page" if count == 1 else "pages"
+    return f"{count} linked {noun} could not be read; e.g. {example.detail}", kind
 
 
 def record_failure(source: Source, error: CrawlError, now: datetime) -> None:
     source.consecutive_failures += 1
     source.last_error_kind = error.kind
-    source.last_error = str(error)
+    source.last_error = error.detail
     interval = timedelta(seconds=source.poll_interval_seconds)
     # Exponential backoff: a broken department server is not hammered.
-    backoff = min(interval * (2 ** (source.consecutive_failures - 1)), MAX_BACKOFF)
-    source.next_fetch_at = now + backoff
+    wait = min(interval * (2 ** (source.consecutive_failures - 1)), MAX_BACKOFF)
+    if error.retry_after is not None:  # the server said when to come back (429/503)
+        wait = max(wait, min(timedelta(seconds=error.retry_after), MAX_RETRY_AFTER))
+    source.next_fetch_at = now + wait
 
 
 def list_sources(session: Session) -> list[Source]:
@@ -103,3 +139,73 @@ def list_sources(session: Session) -> list[Source]:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# -- the city's sources file ------------------------------------------------------------------
+
+
+class SourcesFileError(ValueError):
+    """A sources file that cannot be imported; the message names the entry and the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    url: str
+    department: str
+    kind: str = "auto"
+    name: str = ""
+    rules: dict[str, str] = field(default_factory=dict)
+    poll_interval_seconds: int = 900
+
+
+def load_sources_file(path: Path) -> list[SourceConfig]:
+    """`[[source]]` tables from a TOML file (see config/sources.example.toml)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SourcesFileError(f"{path}: {exc}") from None
+    default_poll = data.get("poll_interval", 900)
+    entries = data.get("source", [])
+    if not isinstance(entries, list) or not entries:
+        raise SourcesFileError(f"{path}: no [[source]] entries")
+    return [_source_config(i, entry, default_poll) for i, entry in enumerate(entries, 1)]
+
+
+def _source_config(number: int, entry: Any, default_poll: Any) -> SourceConfig:
+    where = f"source #{number}"
+    if not isinstance(entry, dict):
+        raise SourcesFileError(f"{where}: not a table")
+    url = str(entry.get("url", "")).strip()
+    if not url.startswith(("http://", "https://")):
+        raise SourcesFileError(f"{where}: url must start with http:// or https://")
+    department = str(entry.get("department", "")).strip()
+    if not department:
+        raise SourcesFileError(f"{where} ({url}): department is required")
+    kind = str(entry.get("kind", "auto"))
+    if kind not in SOURCE_KINDS:
+        raise SourcesFileError(f"{where} ({url}): kind must be one of {', '.join(SOURCE_KINDS)}")
+    rules = entry.get("rules", {})
+    if not isinstance(rules, dict) or not all(isinstance(v, str) for v in rules.values()):
+        raise SourcesFileError(f"{where} ({url}): rules must be a table of CSS selectors")
+    if kind == "html" and not rules.get("item"):
+        raise SourcesFileError(f"{where} ({url}): kind html needs rules.item")
+    poll = entry.get("poll_interval", default_poll)
+    if not isinstance(poll, int) or poll < MIN_POLL_SECONDS:
+        raise SourcesFileError(
+            f"{where} ({url}): poll_interval must be whole seconds, at least {MIN_POLL_SECONDS}"
+        )
+    return SourceConfig(url=url, department=department, kind=kind,
+                        name=str(entry.get("name", "")), rules=dict(rules),
+                        poll_interval_seconds=poll)
+
+
+def import_sources(session: Session, configs: list[SourceConfig]) -> tuple[int, int]:
+    """Add or update every configured source. Returns (added, updated)."""
+    added = updated = 0
+    for config in configs:
+        exists = session.scalar(select(Source.id).where(Source.url == config.url)) is not None
+        add_source(session, config.url, config.department, kind=config.kind,
+                   rules=config.rules, name=config.name,
+                   poll_interval_seconds=config.poll_interval_seconds)
+        updated, added = (updated + 1, added) if exists else (updated, added + 1)
+    return added, updated

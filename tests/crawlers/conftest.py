@@ -39,6 +39,13 @@ def make_httpserver() -> Iterator[HTTPServer]:
         server.stop()
 
 
+@pytest.fixture(autouse=True)
+def site_without_robots_txt(httpserver: HTTPServer) -> None:
+    """Unregistered paths answer 404 (pytest-httpserver says 500), so a test site without a
+    robots.txt looks like one to the crawler: RFC 9309 treats a 5xx robots.txt as "disallow"."""
+    httpserver.no_handler_status_code = 404
+
+
 @pytest.fixture
 async def fetcher() -> AsyncIterator[Fetcher]:
     async with Fetcher(

@@ -75,7 +75,14 @@ async def test_429_surfaces_retry_after(httpserver: HTTPServer, fetcher: Fetcher
         await fetcher.fetch(httpserver.url_for("/busy"))
     assert caught.value.kind == "http_too_many_requests"
     assert caught.value.retry_after == 120
-    assert "Retry-After: 120s" in caught.value.detail
+    assert "come back in 120 s (Retry-After)" in caught.value.detail
+    # Politeness: the site is left alone until the pause is over, even for other pages.
+    httpserver.expect_request("/other").respond_with_data("ok")
+    with pytest.raises(CrawlError) as again:
+        await fetcher.fetch(httpserver.url_for("/other"))
+    assert again.value.kind == "http_too_many_requests"
+    assert again.value.retry_after is not None and 100 < again.value.retry_after <= 120
+    assert "/other" not in _paths(httpserver)
 
 
 async def test_503_with_http_date_retry_after(httpserver: HTTPServer, fetcher: Fetcher) -> None:

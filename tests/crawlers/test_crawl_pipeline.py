@@ -93,7 +93,7 @@ async def test_known_urls_are_skipped_and_max_articles(
     base = httpserver.url_for("").rstrip("/")
     spec = SourceSpec(url=f"{base}/kosodate/rss.xml", department="子育て支援課")
     known = {f"{base}/kosodate/yobou/r6_yobousesshu.html"}
-    outcome = await crawl_source(spec, fetcher, known_urls=known, now=NOW, max_articles=1)
+    outcome = await crawl_source(spec, fetcher, known=known, now=NOW, max_articles=1)
     assert [r.title for r in outcome.records] == ["児童手当の現況届について(令和6年度)"]
     assert "/kosodate/yobou/r6_yobousesshu.html" not in _requested(httpserver)
     assert "/kosodate/famisapo/koushuukai.html" not in _requested(httpserver)
@@ -273,9 +273,14 @@ async def test_sitemap_index_source(
         "hanabi.html",
         "sakura_matsuri.html",
     ]
-    assert outcome.records[0].published == datetime(2024, 4, 1, tzinfo=JST)  # lastmod
+    # A lastmod is when the page last changed: the page's own 掲載日 is its publication date.
+    assert outcome.records[0].published == datetime(2024, 4, 5, tzinfo=JST)
+    assert not outcome.records[0].date_flagged
+    assert outcome.records[0].updated == datetime(2024, 4, 1, tzinfo=JST)  # lastmod
     assert outcome.records[0].title == "中央町地区の断水のお知らせ"  # from the page
     assert [error.status for _, error in outcome.page_errors] == [410]
+    # Only two pages this time: the rest comes next crawl, so the listing is read again.
+    assert outcome.truncated and outcome.etag is None
 
 
 async def test_feed_item_linking_a_pdf_becomes_an_attachment(
