@@ -5,7 +5,7 @@ A library: plain dataclasses in, plain data out; no web, storage or network.
 
 from recommender.candidates import Candidate, CandidateMatrix
 from recommender.evaluate import run_eval
-from recommender.profile import ProfileSpec
+from recommender.profile import FeedbackEvent, LearnedInterest, ProfileSpec, learn_interest
 from recommender.ranking import RankedItem, RankingParams, rank_feed, top_categories
 from recommender.scoring import CategoryScorer, detect_terms
 from recommender.taxonomy import (
@@ -23,6 +23,8 @@ __all__ = [
     "CandidateMatrix",
     "Category",
     "CategoryScorer",
+    "FeedbackEvent",
+    "LearnedInterest",
     "LifeStage",
     "ProfileSpec",
     "RankedItem",
@@ -30,6 +32,7 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "detect_terms",
+    "learn_interest",
     "load_taxonomy",
     "rank_feed",
     "run_eval",

@@ -25,20 +25,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from recommender.candidates import Candidate, CandidateMatrix, epoch_seconds
 from recommender.profile import ProfileSpec
-from recommender.ranking import rank_feed, score_candidates
+from recommender.ranking import DEFAULT_PARAMS, RankingParams, rank_feed, score_candidates
 from recommender.scoring import CategoryScorer
 from recommender.taxonomy import Taxonomy, load_taxonomy
-from recommender.text import contains_any, tokenize
+from recommender.text import token_cache, tokenize
 
 SYSTEMS = ("mymachi", "keyword", "recency")
 CUTOFF = 10
@@ -182,8 +183,14 @@ def run_eval(
     labeled_per_category: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    params: RankingParams = DEFAULT_PARAMS,
+    scorer_options: Mapping[str, Any] | None = None,
 ) -> dict:
-    """Evaluate mymachi against the keyword and recency baselines (see the module docstring)."""
+    """Evaluate mymachi against the keyword and recency baselines (see the module docstring).
+
+    `params` and `scorer_options` (CategoryScorer keyword arguments) exist for experiments;
+    the command always runs the defaults.
+    """
     if pool_size < 0 or profiles < 1 or labeled_per_category < 0:
         raise ValueError("pool_size and labeled_per_category must be ≥ 0, profiles ≥ 1")
     taxonomy = load_taxonomy(taxonomy_path)
@@ -200,18 +207,32 @@ def run_eval(
     for i in labeled:
         labels[i] = articles[i].category
     texts = [a.text for a in articles]
-    scorer = CategoryScorer(taxonomy).fit(texts, labels if labeled.size else None)
-    candidates = [
-        Candidate(a.id, a.title, a.body, "", a.published, scores)
-        for a, scores in zip(articles, scorer.score_dicts(texts), strict=True)
-    ]
+    with token_cache():  # fit, score, describe and measure ILD on one tokenization
+        scorer = CategoryScorer(taxonomy, **(scorer_options or {}))
+        scorer.fit(texts, labels if labeled.size else None)
+        candidates = [
+            Candidate(a.id, a.title, a.body, "", a.published, scores, content=content)
+            for a, scores, content in zip(
+                articles, scorer.score_dicts(texts), scorer.content_vectors(texts), strict=True
+            )
+        ]
+        vectors = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True).fit_transform(texts)
     matrix = CandidateMatrix.build(candidates, taxonomy)
     dated = [a.published for a in articles if a.published is not None]
     now = max(dated, key=epoch_seconds) if dated else UNDATED_NOW
     newest_first = np.nan_to_num(-matrix.published, nan=np.inf)  # sort key, undated last
     terms = _label_terms(taxonomy)
-    vectors = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True).fit_transform(texts)
     gold = np.array([a.category for a in articles])
+
+    lowered = [text.lower() for text in texts]
+    hits_of: dict[str, np.ndarray] = {}
+
+    def term_hits(term: str) -> np.ndarray:
+        """Which articles contain `term` (the keyword baseline's test), computed once."""
+        if term not in hits_of:
+            key = term.lower()
+            hits_of[term] = np.fromiter((key in text for text in lowered), bool, n)
+        return hits_of[term]
 
     eligible = np.setdiff1d(np.arange(n), labeled)
     size = eligible.size if pool_size == 0 else min(pool_size, eligible.size)
@@ -228,15 +249,17 @@ def run_eval(
         profile = ProfileSpec.following(*stated)
         pool_matrix = matrix.take(pool)
 
-        page = rank_feed(profile, pool_matrix, taxonomy=taxonomy, now=now, limit=CUTOFF)
+        page = rank_feed(
+            profile, pool_matrix, taxonomy=taxonomy, now=now, limit=CUTOFF, params=params
+        )
         first = [pool_matrix.index[item.id] for item in page]
-        score, _ = score_candidates(profile, pool_matrix, now)
+        score, _ = score_candidates(profile, pool_matrix, now, params)
         on_page = set(first)
         rest = [j for j in np.argsort(-score, kind="stable") if j not in on_page]
         totals["mymachi"].add(pool[np.array(first + rest, dtype=np.int64)], relevant, vectors)
 
         stated_terms = list(dict.fromkeys(t for slug in stated for t in terms[slug]))
-        matches = np.array([len(contains_any(texts[i], stated_terms)) for i in pool])
+        matches = sum((term_hits(t)[pool] for t in stated_terms), np.zeros(pool.size))
         order = np.lexsort((newest_first[pool], -matches))
         totals["keyword"].add(pool[order], relevant, vectors)
         totals["recency"].add(

@@ -2,15 +2,20 @@
 
 score = (relevance + area boost + life-stage boost) × freshness × deadline/event factor
 
-- relevance: stated category weights · the article's category scores, + keyword matches in
-  the text, + similarity to liked articles, + a small base so that an empty profile still gets
-  the newest items first; × (1 − feedback_weight · similarity to disliked articles).
-- freshness: floor + (1 − floor) · 0.5^(age / half-life). An upcoming deadline or event makes an
-  article as fresh as the days left to it and adds urgency; one that has passed sinks it.
-  Area and life-stage boosts are inside the product so an expired ward notice sinks too.
-- diversity: greedy selection where each further item of a department already on the page is
-  discounted (× department_penalty per item, down to department_floor), so one department
-  cannot fill a page while others have relevant news, but can when nobody else does.
+- relevance: (stated category weights + the liked-feedback centroid) · the article's category
+  scores, + keyword matches (in the text, or among its strongest words), + content similarity
+  to the liked articles' words, + a small base so that an empty profile still gets the
+  newest items first; × (1 − dislike_weight · similarity to the disliked centroid).
+- freshness: floor + (1 − floor) · 0.5^(age / half-life), the half-life that of the article's
+  categories (taxonomy: hours for disaster alerts, weeks for taxes). An upcoming deadline or
+  event makes an article as fresh as the days left to it and adds urgency; one that has
+  passed sinks it. Boosts are inside the product so an expired ward notice sinks too.
+- diversity: greedy selection per page (MMR, multiplicative): each next item is the best
+  score × the stronger of two discounts: 1 − diversity · (its greatest similarity to an item
+  already on the page), and department_penalty^(items its department has there) floored at
+  department_floor. Similarity mixes category scores and content vectors, so
+  neither one topic nor one department fills a page while others have relevant news, but
+  either can when nothing else is relevant.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import datetime
 import numpy as np
 
 from recommender.candidates import Candidate, CandidateMatrix, epoch_seconds
-from recommender.profile import ProfileSpec
+from recommender.profile import FeedbackEvent, LearnedInterest, ProfileSpec, learn_interest
 from recommender.reasons import Signals, explain
 from recommender.taxonomy import LANGUAGES, Taxonomy
 
@@ -49,13 +54,14 @@ class RankedItem:
 
 @dataclass(frozen=True)
 class RankingParams:
-    half_life_days: float = 14.0
     freshness_floor: float = 0.4  # age never takes more than 60% of a score
     undated_age_days: float = 30.0
     base_relevance: float = 0.05
     keyword_weight: float = 0.5  # per matching profile keyword …
     keyword_cap: float = 1.0  # … up to this much
-    feedback_weight: float = 0.5
+    feedback_weight: float = 0.5  # Rocchio β: the liked centroid joins the stated interests
+    content_weight: float = 0.3  # cosine to liked articles' and keywords' words
+    dislike_weight: float = 0.5  # Rocchio γ, as a discount
     area_boost: float = 0.3
     life_stage_boost: float = 0.2
     urgency_boost: float = 0.5  # × at the deadline/event day, fading over urgency_days
@@ -63,7 +69,9 @@ class RankingParams:
     expiry_grace_days: float = 1.0  # a date-only deadline lasts through its day
     expired_factor: float = 0.05
     disliked_factor: float = 0.1
-    department_penalty: float = 0.6  # × per item the department already has on the page …
+    diversity: float = 0.3  # MMR: × (1 − diversity · max similarity to the page so far)
+    content_share: float = 0.5  # of that similarity, the share of content (rest: categories)
+    department_penalty: float = 0.7  # × per item the department already has on the page …
     department_floor: float = 0.25  # … but never below this, so it can fill a page alone
     chip_threshold: float = 0.25
 
@@ -85,14 +93,51 @@ def _profile_weights(profile: ProfileSpec, slugs: list[str]) -> np.ndarray:
     return weights / top if top > 0 else weights
 
 
-def _feedback(matrix: CandidateMatrix, ids: frozenset[str]) -> np.ndarray:
-    """Cosine similarity of each candidate's category scores to the centroid of `ids`."""
-    rows = matrix.rows_of(ids)
-    if rows.size == 0:
-        return np.zeros(len(matrix))
-    centroid = matrix.scores[rows].mean(axis=0)
-    norms = matrix.score_norms * (np.linalg.norm(centroid) or 1.0)
-    return matrix.scores @ centroid / np.where(norms > 0, norms, 1.0)
+def interest_of(profile: ProfileSpec, matrix: CandidateMatrix) -> LearnedInterest:
+    """The profile's Rocchio centroids: its feedback events, plus liked/disliked ids that
+    have no event but are among the candidates (their vectors are read from the matrix)."""
+    events = list(profile.feedback)
+    covered = {event.article_id for event in events}
+    for kind, ids in (("more", profile.liked), ("less", profile.disliked)):
+        for row in matrix.rows_of(frozenset(ids) - covered):
+            scores = dict(zip(matrix.slugs, matrix.scores[row].tolist(), strict=True))
+            events.append(FeedbackEvent(matrix.ids[row], kind, scores, matrix.row_vector(row)))
+    return learn_interest(events, matrix.slugs)
+
+
+@dataclass(frozen=True)
+class _TimeFactors:
+    factor: np.ndarray  # freshness × urgency/expiry, float32
+    age_days: np.ndarray
+    days_left: np.ndarray  # to the nearest upcoming deadline/event, NaN if none
+    urgency: np.ndarray
+
+
+def _time_factors(matrix: CandidateMatrix, now: datetime, p: RankingParams) -> _TimeFactors:
+    """Freshness and deadline/event factors at `now`, cached per minute: they are the same
+    for every profile ranked in it (hours are the shortest half-life that matters)."""
+    t = epoch_seconds(now)
+    key = (int(t // 60), p)
+    cached = matrix.time_cache.get(key)
+    if isinstance(cached, _TimeFactors):
+        return cached
+    age = (t - matrix.published) / DAY
+    age = np.where(np.isnan(age), p.undated_age_days, np.maximum(age, 0.0))
+    to_deadline, to_event = (matrix.deadline - t) / DAY, (matrix.event_date - t) / DAY
+    days_to = np.fmin(to_deadline, to_event)  # the nearer of the two; NaN when neither is set
+    with np.errstate(invalid="ignore"):  # comparisons with NaN are simply False
+        expired = (to_deadline < -p.expiry_grace_days) | (to_event < -p.expiry_grace_days)
+    upcoming = ~np.isnan(days_to) & ~expired
+    days_left = np.where(upcoming, np.maximum(days_to, 0.0), np.inf)
+    age = np.minimum(age, days_left)
+    freshness = p.freshness_floor + (1 - p.freshness_floor) * 0.5 ** (age / matrix.half_life)
+    urgency = np.where(upcoming, p.urgency_boost * np.exp(-days_left / p.urgency_days), 0.0)
+    factor = freshness * (1.0 + urgency) * np.where(expired, p.expired_factor, 1.0)
+    result = _TimeFactors(factor.astype(np.float32), age, np.where(upcoming, days_to, np.nan),
+                          urgency)
+    matrix.time_cache.clear()  # one minute at a time
+    matrix.time_cache[key] = result
+    return result
 
 
 def score_candidates(
@@ -103,77 +148,133 @@ def score_candidates(
 ) -> tuple[np.ndarray, Signals]:
     """Scores of all candidates for `profile` (−inf for hidden ones) and the signals behind them."""
     p = params
-    weights = _profile_weights(profile, matrix.slugs)
-    by_category = matrix.scores * weights  # (n, C): each stated category's contribution
-    keyword_hits = np.zeros(len(matrix))
+    n = len(matrix)
+    interest = interest_of(profile, matrix)
+    stated = _profile_weights(profile, matrix.slugs)
+    weights = (stated + p.feedback_weight * interest.liked_categories).astype(np.float32)
+    relevance = matrix.scores @ weights  # (n,) the stated and liked categories' part
+    relevance += np.float32(p.base_relevance)
+
+    keyword_part = np.zeros(n, dtype=np.float32)
     for keyword in profile.keywords:
-        keyword_hits += matrix.keyword_hits(keyword)
-    keyword_part = np.minimum(p.keyword_weight * keyword_hits, p.keyword_cap)
-    liked = p.feedback_weight * _feedback(matrix, profile.liked)
-    unliked = 1.0 - p.feedback_weight * _feedback(matrix, profile.disliked)
-    relevance = (by_category.sum(axis=1) + keyword_part + liked + p.base_relevance) * unliked
+        keyword_part += matrix.keyword_hits(keyword)
+    if profile.keywords:
+        np.minimum(keyword_part * p.keyword_weight, p.keyword_cap, out=keyword_part)
+        relevance += keyword_part
+
+    liked = np.zeros(n, dtype=np.float32)
+    if interest.liked_content:  # Rocchio on words: the liked articles' strongest words
+        liked = np.clip(matrix.content_similarity(interest.liked_content), 0.0, 1.0)
+        liked *= np.float32(p.content_weight)
+        relevance += liked
+
+    # Rocchio's negative part, as a discount only as strong as the evidence: one "less" is
+    # a nudge, several are a firm no.
+    evidence = float(interest.disliked_categories.sum())
+    if evidence > 0 or interest.disliked_content:
+        # The same story (content) is what the resident wants less of; the same category
+        # only half as much, or one "less" would sink a whole topic.
+        disliked = matrix.unit_scores @ _unit(interest.disliked_categories)
+        if interest.disliked_content:
+            disliked = 0.5 * disliked + 0.5 * np.clip(
+                matrix.content_similarity(interest.disliked_content), 0.0, 1.0)
+        strength = p.dislike_weight * min(max(evidence, 0.5) * 2.0, 1.0)
+        relevance *= 1.0 - strength * np.clip(disliked, 0.0, 1.0)
+
     in_area = matrix.has_any(matrix.area_columns, matrix.areas, profile.areas)
     for_stage = matrix.has_any(matrix.stage_columns, matrix.life_stages, profile.life_stages)
-    boosted = relevance + p.area_boost * in_area + p.life_stage_boost * for_stage
+    if profile.areas:
+        relevance += np.float32(p.area_boost) * in_area
+    if profile.life_stages:
+        relevance += np.float32(p.life_stage_boost) * for_stage
 
-    t = epoch_seconds(now)
-    age = (t - matrix.published) / DAY
-    age = np.where(np.isnan(age), p.undated_age_days, np.maximum(age, 0.0))
-    to_deadline, to_event = (matrix.deadline - t) / DAY, (matrix.event_date - t) / DAY
-    days_to = np.fmin(to_deadline, to_event)  # the nearer of the two; NaN when neither is set
-    with np.errstate(invalid="ignore"):  # comparisons with NaN are simply False
-        expired = (to_deadline < -p.expiry_grace_days) | (to_event < -p.expiry_grace_days)
-    upcoming = ~np.isnan(days_to) & ~expired
-    days_left = np.where(upcoming, np.maximum(days_to, 0.0), np.inf)
-    age = np.minimum(age, days_left)
-    freshness = p.freshness_floor + (1 - p.freshness_floor) * 0.5 ** (age / p.half_life_days)
-    urgency = np.where(upcoming, p.urgency_boost * np.exp(-days_left / p.urgency_days), 0.0)
-    factor = (1.0 + urgency) * np.where(expired, p.expired_factor, 1.0)
-
-    score = boosted * freshness * factor
+    time = _time_factors(matrix, now, p)
+    score = relevance * time.factor
     score[matrix.rows_of(profile.disliked)] *= p.disliked_factor
     score[matrix.rows_of(profile.hidden)] = -np.inf
     signals = Signals(
-        by_category=by_category,
+        weights=weights,
         keyword_part=keyword_part,
         liked=liked,
         in_area=in_area,
         for_stage=for_stage,
-        age_days=age,
-        days_left=np.where(upcoming, days_to, np.nan),
-        urgency=urgency,
+        age_days=time.age_days,
+        days_left=time.days_left,
+        urgency=time.urgency,
     )
     return score, signals
 
 
-def _diversify(
-    score: np.ndarray, department: np.ndarray, count: int, page: int, params: RankingParams
-) -> list[int]:
-    """Greedy top-`count` where each page discounts a department's further items.
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm > 0 else vector).astype(np.float32)
 
-    Only the best max(5·count, 100) candidates by score take part: enough for any page a
-    department discount can reshuffle, and it keeps the loop short on 10k candidates.
+
+def _similarities(matrix: CandidateMatrix, pool: np.ndarray, content_share: float) -> np.ndarray:
+    """(len(pool), len(pool)) similarity of the pool's items: categories and content mixed."""
+    units = matrix.unit_scores[pool]
+    similarity = (1.0 - content_share) * (units @ units.T)
+    content = _pool_content(matrix, pool)
+    if content is not None:  # rows are unit vectors: the product is their cosine
+        similarity += content_share * (content @ content.T)
+    else:  # no content vectors: categories alone
+        similarity /= max(1.0 - content_share, 1e-9)
+    return similarity
+
+
+def _pool_content(matrix: CandidateMatrix, pool: np.ndarray) -> np.ndarray | None:
+    """The pool's content vectors as a small dense matrix over the words they use (read
+    from the CSR arrays directly: scipy's row indexing costs more than the product here)."""
+    indptr, indices, data = matrix.content.indptr, matrix.content.indices, matrix.content.data
+    starts, lengths = indptr[pool], indptr[pool + 1] - indptr[pool]
+    total = int(lengths.sum())
+    if total == 0:
+        return None
+    rows = np.repeat(np.arange(pool.size), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    at = np.repeat(starts, lengths) + offsets
+    words, column = np.unique(indices[at], return_inverse=True)
+    dense = np.zeros((pool.size, words.size), dtype=np.float32)
+    dense[rows, column] = data[at]
+    return dense
+
+
+def _diversify(
+    score: np.ndarray, matrix: CandidateMatrix, count: int, page: int, params: RankingParams
+) -> list[int]:
+    """Greedy top-`count`, page by page: MMR over similarity and a per-department discount.
+
+    Only the best max(3·count, 60) candidates by score take part: enough for what diversity
+    can reshuffle, and it keeps the loop short on 100k candidates.
     """
     visible = np.flatnonzero(np.isfinite(score))
     if visible.size == 0 or count <= 0:
         return []
-    pool_size = min(visible.size, max(5 * count, 100))
+    pool_size = min(visible.size, max(3 * count, 60))
     pool = visible[np.argpartition(-score[visible], pool_size - 1)[:pool_size]]
     pool = pool[np.lexsort((pool, -score[pool]))]  # by score, ties by input order
-    base, dept = score[pool], department[pool]
+    base = np.maximum(score[pool], 0.0)
+    similarity = _similarities(matrix, pool, params.content_share)
+    dept = matrix.department[pool]
     anonymous = dept < 0  # no department: never discounted
     dept = np.where(anonymous, 0, dept)
     on_page = np.zeros(int(dept.max()) + 1, dtype=np.int64)
+    closest = np.zeros(pool.size)  # greatest similarity to an item on this page
     taken = np.zeros(pool.size, dtype=bool)
     chosen: list[int] = []
     while len(chosen) < min(count, pool.size):
         if len(chosen) % page == 0:
             on_page[:] = 0
+            closest[:] = 0.0
         repeats = np.where(anonymous, 0, on_page[dept])
         discount = np.maximum(params.department_penalty**repeats, params.department_floor)
-        j = int(np.argmax(np.where(taken, -np.inf, base * discount)))
+        novelty = 1.0 - params.diversity * np.clip(closest, 0.0, 1.0)
+        # Same department and same topic are mostly one redundancy: the stronger discount
+        # applies, they do not compound.
+        j = int(np.argmax(np.where(taken, -np.inf, base * np.minimum(discount, novelty))))
         taken[j] = True
         chosen.append(int(pool[j]))
+        np.maximum(closest, similarity[j], out=closest)
         if not anonymous[j]:
             on_page[dept[j]] += 1
     return chosen
@@ -207,13 +308,13 @@ def rank_feed(
     if limit == 0 or len(matrix) == 0:
         return []
     score, signals = score_candidates(profile, matrix, now, params)
-    chosen = _diversify(score, matrix.department, offset + limit, limit, params)[offset:]
+    chosen = _diversify(score, matrix, offset + limit, limit, params)[offset:]
     items = []
     for i in chosen:
         row = dict(zip(matrix.slugs, matrix.scores[i].tolist(), strict=True))
         items.append(
             RankedItem(
-                id=matrix.candidates[i].id,
+                id=matrix.ids[i],
                 score=float(score[i]),
                 reason=explain(i, signals, matrix, profile, taxonomy, language),
                 categories=top_categories(row, params.chip_threshold),

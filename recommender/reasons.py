@@ -47,13 +47,14 @@ PHRASES: dict[str, dict[str, str]] = {
 MIN_CATEGORY_SHARE = 0.15  # a stated category explains an item from this contribution up
 RECENT_DAYS = 7.0
 MAX_PARTS = 2
+LIKED_SHARE = 0.12  # content similarity to liked articles (× its weight) that explains an item
 
 
 @dataclass
 class Signals:
     """Per-candidate parts of the score, kept so each item can say which ones lifted it."""
 
-    by_category: np.ndarray  # (n, C) stated weight × category score
+    weights: np.ndarray  # (C,) the profile's category weights (stated + liked feedback)
     keyword_part: np.ndarray
     liked: np.ndarray
     in_area: np.ndarray
@@ -78,7 +79,6 @@ def explain(
     """The reason line for candidate `i`: its one or two strongest signals, briefly."""
     words = PHRASES[language]
     parts: list[tuple[float, str]] = []
-    candidate = matrix.candidates[i]
 
     days_left = signals.days_left[i]
     if not math.isnan(days_left) and signals.urgency[i] > 0.05:
@@ -87,7 +87,7 @@ def explain(
         text = words[f"{kind}_today"] if days == 0 else words[kind].format(days=days)
         parts.append((1.0 + signals.urgency[i], text))
 
-    contributions = signals.by_category[i]
+    contributions = matrix.scores[i] * signals.weights
     order = np.argsort(-contributions, kind="stable")
     strong = [j for j in order[:2] if contributions[j] >= MIN_CATEGORY_SHARE]
     if len(strong) == 2 and contributions[strong[1]] < 0.5 * contributions[strong[0]]:
@@ -102,14 +102,15 @@ def explain(
             text = words["keyword"].format(keyword=keyword[0])
             parts.append((float(signals.keyword_part[i]), text))
     if signals.in_area[i]:
-        area = _first_match(tuple(candidate.areas), profile.areas)
+        area = _first_match(matrix.slugs_of(i, matrix.area_columns, matrix.areas), profile.areas)
         if area:
             parts.append((0.9, words["area"].format(area=taxonomy.label(area, language))))
     if signals.for_stage[i]:
-        stage = _first_match(tuple(candidate.life_stages), profile.life_stages)
+        stages = matrix.slugs_of(i, matrix.stage_columns, matrix.life_stages)
+        stage = _first_match(stages, profile.life_stages)
         if stage:
             parts.append((0.8, words["stage"].format(stage=taxonomy.label(stage, language))))
-    if signals.liked[i] > 0.25:
+    if signals.liked[i] > LIKED_SHARE:
         parts.append((float(signals.liked[i]), words["liked"]))
 
     if not parts:

@@ -20,21 +20,27 @@ in [0, 1] whose rows sum to 1, columns in taxonomy order.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
+from recommender.content import term_bucket, top_terms
 from recommender.taxonomy import Area, Category, LifeStage, Taxonomy
-from recommender.text import contains_any, tokenize
+from recommender.text import find_words, tokenize
 
 CV_FOLDS = 3
 BLEND_GRID = np.linspace(0.0, 1.0, 11)
+
+Label = str | Sequence[str] | None  # an editor's category (or categories) for one article
 
 
 def _check_texts(texts: Iterable[str]) -> list[str]:
@@ -118,23 +124,25 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
         return _softmax((similarity - self.mean_) / self.scale_, self.temperature)
 
     # -- estimator API --------------------------------------------------------------------
-    def fit(
-        self, texts: Sequence[str], labels: Sequence[str | None] | None = None
-    ) -> CategoryScorer:
+    def fit(self, texts: Sequence[str], labels: Sequence[Label] | None = None) -> CategoryScorer:
         """Learn the vocabulary, prototypes and (self-)trained classifier from a corpus.
 
-        `labels`, when given, is aligned with `texts`: a category slug for an article an editor
-        labeled, None (or "") for the others.
+        `labels`, when given, is aligned with `texts`: for an article an editor labeled, a
+        category slug or a list of slugs; None (or "" or []) for the others.
         """
         texts = _check_texts(texts)
         if not texts:
             raise ValueError("cannot fit a CategoryScorer on an empty corpus")
         slugs = self.taxonomy.slugs
-        gold = self._check_labels(labels, len(texts), slugs)
+        label_rows, label_classes = self._check_labels(labels, len(texts), slugs)
         categories = self.taxonomy.categories
         documents = texts + [_category_document(c) for c in categories]
         self.word_vectorizer_ = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True)
         word = self.word_vectorizer_.fit_transform(documents)
+        self.bucket_of_column_ = np.array(
+            [term_bucket(term) for term in self.word_vectorizer_.get_feature_names_out()],
+            dtype=np.int32,
+        )
         self.char_vectorizer_, char = None, None
         if self.char_weight > 0:
             self.char_vectorizer_ = TfidfVectorizer(
@@ -148,22 +156,25 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
         self.scale_ = similarity.std(axis=0) + 1e-3
         zero_shot = self._zero_shot(similarity)
 
-        y = np.full(len(texts), -1)
-        weight = np.zeros(len(texts))
+        rows, y, weight = [], [], []
         if self.self_training:
             pseudo = self._pseudo_labels(zero_shot)
-            y[pseudo >= 0], weight[pseudo >= 0] = pseudo[pseudo >= 0], 1.0
-        labeled = gold >= 0
-        y[labeled], weight[labeled] = gold[labeled], self.label_weight
-        self.classifier_ = self._train(X, y, weight)
+            pseudo[label_rows] = -1  # an editor's word replaces the guess
+            chosen = np.flatnonzero(pseudo >= 0)
+            rows, y, weight = [chosen], [pseudo[chosen]], [np.ones(chosen.size)]
+        rows.append(label_rows)
+        y.append(label_classes)
+        weight.append(np.full(label_rows.size, self.label_weight))
+        train = _TrainingSet(np.concatenate(rows), np.concatenate(y), np.concatenate(weight))
+        self.classifier_ = self._train(X, train)
         self.classifier_weight_ = 0.0
         if self.classifier_ is not None:
             self.classifier_weight_ = (
-                self._cross_validated_weight(X, y, weight, labeled, zero_shot)
-                if labeled.any()
+                self._cross_validated_weight(X, train, label_rows.size, zero_shot)
+                if label_rows.size
                 else self.self_training_weight
             )
-        self.n_labeled_ = int(labeled.sum())
+        self.n_labeled_ = int(np.unique(label_rows).size)
         self.classes_ = np.array(slugs)
         return self
 
@@ -185,23 +196,33 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
         scores = self.transform(texts)
         return [dict(zip(self.classes_.tolist(), row.tolist(), strict=True)) for row in scores]
 
+    def content_vectors(self, texts: Sequence[str]) -> list[dict[int, float]]:
+        """Each text's strongest words as a hashed term vector (see recommender.content)."""
+        check_is_fitted(self, "prototypes_")
+        word = self.word_vectorizer_.transform(_check_texts(texts)).tocsr()
+        return [top_terms(word[i], self.bucket_of_column_) for i in range(word.shape[0])]
+
     # -- helpers --------------------------------------------------------------------------
     @staticmethod
-    def _check_labels(labels: Sequence[str | None] | None, n: int, slugs: list[str]) -> np.ndarray:
-        gold = np.full(n, -1)
-        if labels is None:
-            return gold
-        labels = list(labels)
-        if len(labels) != n:
-            raise ValueError(f"got {len(labels)} labels for {n} texts")
-        index = {slug: i for i, slug in enumerate(slugs)}
-        for i, label in enumerate(labels):
-            if label in (None, ""):
-                continue
-            if label not in index:
-                raise ValueError(f"labels[{i}]: unknown category {label!r}")
-            gold[i] = index[label]
-        return gold
+    def _check_labels(
+        labels: Sequence[Label] | None, n: int, slugs: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(article rows, class indices) of the editor labels; an article may have several."""
+        rows: list[int] = []
+        classes: list[int] = []
+        if labels is not None:
+            labels = list(labels)
+            if len(labels) != n:
+                raise ValueError(f"got {len(labels)} labels for {n} texts")
+            index = {slug: i for i, slug in enumerate(slugs)}
+            for i, label in enumerate(labels):
+                given = [label] if isinstance(label, str) else list(label or [])
+                for slug in dict.fromkeys(g for g in given if g):
+                    if slug not in index:
+                        raise ValueError(f"labels[{i}]: unknown category {slug!r}")
+                    rows.append(i)
+                    classes.append(index[slug])
+        return np.array(rows, dtype=np.int64), np.array(classes, dtype=np.int64)
 
     def _pseudo_labels(self, zero_shot: np.ndarray) -> np.ndarray:
         """Per category, the most confident share of the articles it wins (at least one)."""
@@ -217,16 +238,15 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
             pseudo[top] = c
         return pseudo
 
-    def _train(
-        self, X: sparse.csr_matrix, y: np.ndarray, weight: np.ndarray
-    ) -> LogisticRegression | None:
-        known = y >= 0
-        if len(np.unique(y[known])) < 2:
+    def _train(self, X: sparse.csr_matrix, train: _TrainingSet) -> LogisticRegression | None:
+        if np.unique(train.y).size < 2:
             return None
         classifier = LogisticRegression(
             C=self.C, solver="saga", tol=1e-3, max_iter=1000, random_state=0
         )
-        return classifier.fit(X[known], y[known], sample_weight=weight[known])
+        with warnings.catch_warnings():  # 1000 passes are close enough for a blend weight
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return classifier.fit(X[train.rows], train.y, sample_weight=train.weight)
 
     def _learned(self, classifier: LogisticRegression, X: sparse.csr_matrix) -> np.ndarray:
         learned = np.zeros((X.shape[0], len(self.taxonomy.categories)))
@@ -234,39 +254,51 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
         return learned
 
     def _cross_validated_weight(
-        self,
-        X: sparse.csr_matrix,
-        y: np.ndarray,
-        weight: np.ndarray,
-        labeled: np.ndarray,
-        zero_shot: np.ndarray,
+        self, X: sparse.csr_matrix, train: _TrainingSet, n_labels: int, zero_shot: np.ndarray
     ) -> float:
         """The classifier's blend weight that best predicts held-out editor labels.
 
-        Each fold of the labeled articles is predicted by a classifier trained without it;
-        the weight (of BLEND_GRID) that ranks them best per category (mean average precision,
-        what a feed needs; ties go to the smaller weight) wins. With
-        too few labels to hold any out, the self-training weight stays.
+        The editor labels are the last `n_labels` entries of `train`. Each fold of the labeled
+        articles is predicted by a classifier trained without them; the weight (of
+        BLEND_GRID) that ranks them best per category (mean average precision, what a feed
+        needs; ties go to the smaller weight) wins. With too few labeled articles to hold
+        any out, the self-training weight stays.
         """
-        held = np.flatnonzero(labeled)
-        n_folds = min(CV_FOLDS, held.size)
+        labeled = np.arange(train.rows.size - n_labels, train.rows.size)
+        articles = np.unique(train.rows[labeled])
+        n_folds = min(CV_FOLDS, articles.size)
         if n_folds < 2:
             return self.self_training_weight
-        truth = y[held]
-        learned = np.zeros((held.size, zero_shot.shape[1]))
+        fold_of = dict(zip(articles.tolist(), (np.arange(articles.size) % n_folds).tolist(),
+                           strict=True))
+        label_fold = np.array([fold_of[r] for r in train.rows[labeled].tolist()])
+        learned = np.zeros((labeled.size, zero_shot.shape[1]))
         for fold in range(n_folds):
-            out = np.arange(held.size) % n_folds == fold
-            keep = np.ones(len(y), dtype=bool)
-            keep[held[out]] = False
-            classifier = self._train(X[keep], y[keep], weight[keep])
+            out_rows = articles[np.arange(articles.size) % n_folds == fold]
+            keep = ~np.isin(train.rows, out_rows)
+            classifier = self._train(X, train.subset(keep))
             if classifier is None:
                 return self.self_training_weight
-            learned[out] = self._learned(classifier, X[held[out]])
-        prior = zero_shot[held]
+            out = label_fold == fold
+            learned[out] = self._learned(classifier, X[train.rows[labeled][out]])
+        prior = zero_shot[train.rows[labeled]]
+        truth = train.y[labeled]
         quality = [
             _mean_average_precision((1 - a) * prior + a * learned, truth) for a in BLEND_GRID
         ]
         return float(BLEND_GRID[int(np.argmax(quality))])
+
+
+@dataclass(frozen=True)
+class _TrainingSet:
+    """Rows of the feature matrix with their class and sample weight (rows may repeat)."""
+
+    rows: np.ndarray
+    y: np.ndarray
+    weight: np.ndarray
+
+    def subset(self, keep: np.ndarray) -> _TrainingSet:
+        return _TrainingSet(self.rows[keep], self.y[keep], self.weight[keep])
 
 
 def _mean_average_precision(scores: np.ndarray, truth: np.ndarray) -> float:
@@ -284,5 +316,6 @@ def _category_document(category: Category) -> str:
 
 
 def detect_terms(text: str, terms: Iterable[Area | LifeStage | Category]) -> list[str]:
-    """Slugs of the areas (name or alias), life stages or categories (keyword) found in text."""
-    return [entry.slug for entry in terms if contains_any(text, entry.terms)]
+    """Slugs of the areas (name or alias), life stages or categories (keyword) found in text,
+    as whole words only (北区 is not found in 北区域; see `find_words`)."""
+    return [entry.slug for entry in terms if find_words(text, list(entry.terms))]

@@ -1,8 +1,12 @@
 """The resident-perspective taxonomy: categories, life stages and areas, read from a config file.
 
 The file is TOML (or YAML when PyYAML is installed) with `[[category]]` tables (slug, label,
-description, keywords; optional label_en), optional `[[life_stage]]` tables (slug, label,
-keywords; optional label_en) and optional `[[area]]` tables (slug, name, aliases).
+description, keywords; optional label_en and half_life_hours / half_life_days), optional
+`[[life_stage]]` tables (slug, label, keywords; optional label_en) and optional `[[area]]`
+tables (slug, name, aliases).
+
+A category's half-life is how fast its news goes stale in a feed: hours for disaster alerts,
+weeks for tax notices. Categories that do not say get DEFAULT_HALF_LIFE_DAYS.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("ja", "en")
+DEFAULT_HALF_LIFE_DAYS = 14.0
 
 
 class TaxonomyError(ValueError):
@@ -27,14 +32,22 @@ class Category:
     description: str = ""
     keywords: tuple[str, ...] = ()
     label_en: str | None = None
+    half_life_days: float | None = None  # None: DEFAULT_HALF_LIFE_DAYS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keywords", tuple(self.keywords))
+        if self.half_life_days is not None and not self.half_life_days > 0:
+            raise TaxonomyError(f"category {self.slug!r}: the half-life must be > 0")
 
     @property
     def terms(self) -> tuple[str, ...]:
         """What marks an article as being about this category: its keywords."""
         return self.keywords
+
+    @property
+    def half_life(self) -> float:
+        """Days after which this category's news counts half as fresh."""
+        return self.half_life_days or DEFAULT_HALF_LIFE_DAYS
 
 
 @dataclass(frozen=True)
@@ -148,6 +161,19 @@ def _optional(entry: Mapping[str, Any], key: str, where: str) -> str | None:
     return value.strip() or None
 
 
+def _half_life(entry: Mapping[str, Any], where: str) -> float | None:
+    """`half_life_hours` or `half_life_days` (positive numbers) as days; None when neither."""
+    hours, days = entry.get("half_life_hours"), entry.get("half_life_days")
+    if hours is not None and days is not None:
+        raise TaxonomyError(f"{where}: give half_life_hours or half_life_days, not both")
+    value, per_day = (hours, 24.0) if hours is not None else (days, 1.0)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise TaxonomyError(f"{where}: the half-life must be a number > 0")
+    return float(value) / per_day
+
+
 def _tables(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     tables = data.get(key, [])
     if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
@@ -169,6 +195,7 @@ def taxonomy_from_dict(data: Mapping[str, Any]) -> Taxonomy:
                 description=_optional(entry, "description", where) or "",
                 keywords=_strings(entry, "keywords", where),
                 label_en=_optional(entry, "label_en", where),
+                half_life_days=_half_life(entry, where),
             )
         )
     stages = []

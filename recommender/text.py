@@ -10,6 +10,10 @@ Input is expected to be NFKC-normalized already (the crawler does it once).
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -32,10 +36,10 @@ def _tagger() -> Any | None:
         return None
 
 
-def _lemma(word: Any) -> str:
-    lemma = word.feature.lemma
+def _lemma(feature: Any, surface: str) -> str:
+    lemma = feature.lemma
     if not lemma:
-        return str(word.surface).lower()
+        return surface.lower()
     # unidic marks loanwords "バス-bus"; keep the Japanese side
     return lemma.split("-", 1)[0] if "-" in lemma[1:] else lemma
 
@@ -50,7 +54,8 @@ def _morph_tokens(tagger: Any, text: str) -> list[str]:
         run.clear()
 
     for word in tagger(text):
-        pos1, pos2 = word.feature.pos1, word.feature.pos2
+        feature = word.feature  # built anew on each access: read it once
+        pos1, pos2 = feature.pos1, feature.pos2
         surface = str(word.surface)
         if word.white_space or pos1 == "接頭辞" or pos1 not in _COMPOUND_POS or pos2 == "数詞":
             close_run()
@@ -58,7 +63,7 @@ def _morph_tokens(tagger: Any, text: str) -> list[str]:
             run.append(surface)
         if pos1 not in _CONTENT_POS or pos2 in _SKIP_POS2:
             continue
-        token = _lemma(word)
+        token = _lemma(feature, surface)
         if _KANA_ONLY.match(token) or not _NOT_TEXT.sub("", token):
             continue
         tokens.append(token)
@@ -81,13 +86,106 @@ def tokenize(text: str) -> list[str]:
 
     Usable as `TfidfVectorizer(analyzer=tokenize)`; a module-level function, so it pickles.
     """
+    cache = _token_cache.get()
+    if cache is not None and text in cache:
+        return cache[text]
     tagger = _tagger()
-    if tagger is None:
-        return char_bigrams(text)
-    return _morph_tokens(tagger, text)
+    tokens = char_bigrams(text) if tagger is None else _morph_tokens(tagger, text)
+    if cache is not None:
+        cache[text] = [sys.intern(token) for token in tokens]  # shared strings: less memory
+    return tokens
+
+
+_token_cache: ContextVar[dict[str, list[str]] | None] = ContextVar("token_cache", default=None)
+
+
+@contextmanager
+def token_cache() -> Iterator[None]:
+    """Within this block each distinct text is tokenized once: fitting, scoring and
+    describing one corpus then tokenize it once, not once per vectorizer pass."""
+    reset = _token_cache.set({})
+    try:
+        yield
+    finally:
+        _token_cache.reset(reset)
 
 
 def contains_any(text: str, terms: list[str] | tuple[str, ...]) -> list[str]:
     """The terms that occur in `text` as substrings (case-insensitive for Latin letters)."""
     lowered = text.lower()
     return [term for term in terms if term and term.lower() in lowered]
+
+
+# A word that ends a place name may run on into "its residents" (青葉区民, 若葉野市民) and still
+# name the place; any other run-on makes a different word (北区域 is not 北区).
+_PLACE_RUN_ON = {"民"}
+_WORD_CHAR = re.compile(r"[\w\u3005\u30a1-\u30fa\u30fc\u4e00-\u9fff]")  # incl. 々, katakana
+_FALLBACK_FOLLOWERS = set("民内役在長立営")
+
+
+def _token_spans(tagger: Any, text: str) -> list[tuple[int, int]]:
+    spans, position = [], 0
+    for word in tagger(text):
+        position += len(word.white_space)
+        spans.append((position, position + len(word.surface)))
+        position += len(word.surface)
+    return spans
+
+
+def _aligned(spans: list[tuple[int, int]], text: str, start: int, end: int) -> bool:
+    """Whether [start, end) begins on a word boundary and ends on one (or runs on into 民)."""
+    starts_ok = ends_ok = False
+    for token_start, token_end in spans:
+        if token_start == start:
+            starts_ok = True
+        elif token_start < start < token_end:
+            return False  # the term begins inside a word: 北区 in 港北区
+        if token_end == end:
+            ends_ok = True
+        elif token_start < end < token_end:
+            ends_ok = token_start >= start and text[end:token_end] in _PLACE_RUN_ON
+        if token_start >= end:
+            break
+    return starts_ok and ends_ok
+
+
+def _fallback_aligned(text: str, start: int, end: int) -> bool:
+    """Without a tokenizer: no word character just before, and none after but 区民-like ones."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if before and _WORD_CHAR.match(before) and _WORD_CHAR.match(text[start]):
+        return False
+    return not (after and _WORD_CHAR.match(after) and after not in _FALLBACK_FOLLOWERS
+                and _WORD_CHAR.match(text[end - 1]))
+
+
+def find_words(text: str, terms: list[str] | tuple[str, ...]) -> list[str]:
+    """The terms that occur in `text` as whole words, not inside a longer word.
+
+    北区 is found in 「北区役所で」 and in run-ons like 「北区民」, but not in 「北区域」 or
+    「港北区」: a match must start and end on the tokenizer's word boundaries (a
+    conservative character rule stands in when fugashi is unavailable). Case-insensitive
+    for Latin letters.
+    """
+    lowered = text.lower()
+    present = [term for term in terms if term and term.lower() in lowered]
+    if not present:
+        return []
+    tagger = _tagger()
+    spans = _token_spans(tagger, lowered) if tagger is not None else []
+    found = []
+    for term in present:
+        key = term.lower()
+        start = lowered.find(key)
+        while start >= 0:
+            end = start + len(key)
+            ok = (
+                _aligned(spans, lowered, start, end)
+                if tagger is not None
+                else _fallback_aligned(lowered, start, end)
+            )
+            if ok:
+                found.append(term)
+                break
+            start = lowered.find(key, start + 1)
+    return found

@@ -12,10 +12,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile
+from portal.db.models import Article, Profile, utcnow
 from portal.metrics import FEEDS_SERVED
-from portal.services.profiles import feedback_sets
+from portal.services.profiles import feedback_events, feedback_sets
 from recommender.candidates import Candidate, CandidateMatrix
+from recommender.content import from_pairs
 from recommender.profile import ProfileSpec
 from recommender.ranking import rank_feed
 
@@ -55,6 +56,7 @@ class CandidateStore:
                     Article.id, Article.title, Article.summary, Article.body_text,
                     Article.department, Article.published, Article.category_scores,
                     Article.areas, Article.life_stages, Article.deadline, Article.event_date,
+                    Article.content_terms,
                 )
                 .where(Article.hidden.is_(False))
                 .where(or_(Article.published.is_(None), Article.published >= since))
@@ -68,7 +70,7 @@ class CandidateStore:
                     department=r.department, published=r.published,
                     category_scores=dict(r.category_scores or {}), areas=list(r.areas or []),
                     life_stages=list(r.life_stages or []), deadline=r.deadline,
-                    event_date=r.event_date,
+                    event_date=r.event_date, content=from_pairs(r.content_terms),
                 )
                 for r in rows
             ]
@@ -81,16 +83,21 @@ class CandidateStore:
 candidates = CandidateStore()
 
 
-def profile_spec(session: Session, profile: Profile) -> ProfileSpec:
-    feedback = feedback_sets(session, profile.id)
+def profile_spec(session: Session, profile: Profile, now: datetime | None = None
+                 ) -> ProfileSpec:
+    """What the ranker needs of a profile: stated interests, hidden items, and the feedback
+    since the last reset with the articles' vectors (Rocchio; see recommender.profile)."""
+    hidden = feedback_sets(session, profile.id)["hide"]  # hidden stays hidden, reset or not
+    events = feedback_events(session, profile, now or utcnow())
     return ProfileSpec(
         categories={k: float(v) for k, v in profile.categories.items()},
         areas=list(profile.areas),
         life_stages=list(profile.life_stages),
         keywords=list(profile.keywords),
-        hidden={str(i) for i in feedback["hide"]},
-        liked={str(i) for i in feedback["more"] | feedback["save"]},
-        disliked={str(i) for i in feedback["less"]},
+        hidden={str(i) for i in hidden},
+        liked={e.article_id for e in events if e.kind in ("more", "save")},
+        disliked={e.article_id for e in events if e.kind == "less"},
+        feedback=events,
     )
 
 
@@ -104,7 +111,7 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
         return [tuple(x) for x in json.loads(cached)]  # type: ignore[misc]
     FEEDS_SERVED.labels(cache="miss").inc()
     ranked = rank_feed(
-        profile_spec(session, profile), candidates.get(ctx, session, now),
+        profile_spec(session, profile, now), candidates.get(ctx, session, now),
         taxonomy=ctx.taxonomy, now=now, limit=RANKED_DEPTH, offset=0, language=language,
     )
     result = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
@@ -123,3 +130,28 @@ def personal_feed(ctx: AppContext, session: Session, profile: Profile, *, now: d
         for aid, reason, cats in page
         if aid in articles and not articles[aid].hidden
     ]
+
+
+PREVIEW_SIZE = 5
+
+
+def preview_feed(ctx: AppContext, session: Session, spec: ProfileSpec, *, now: datetime,
+                 language: str, limit: int = PREVIEW_SIZE) -> list[FeedItem]:
+    """The top of the feed a profile *would* get, before it is saved (onboarding preview).
+    Cached briefly by the stated interests, since people toggle back and forth."""
+    key = "preview:" + json.dumps(
+        [sorted(spec.categories), sorted(spec.areas), sorted(spec.life_stages),
+         list(spec.keywords), language, limit, ctx.articles_version()], ensure_ascii=False,
+    )
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        ranking = [tuple(x) for x in json.loads(cached)]
+    else:
+        ranked = rank_feed(spec, candidates.get(ctx, session, now), taxonomy=ctx.taxonomy,
+                           now=now, limit=limit, offset=0, language=language)
+        ranking = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
+        ctx.cache.set(key, json.dumps(ranking, ensure_ascii=False).encode(), ttl=RANKED_TTL)
+    ids = [article_id for article_id, _, _ in ranking]
+    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    return [FeedItem(articles[aid], reason, cats) for aid, reason, cats in ranking
+            if aid in articles and not articles[aid].hidden]

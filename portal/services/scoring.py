@@ -1,57 +1,231 @@
-"""Category, area and life-stage labels for stored articles, from recommender/."""
+"""Category, area, life-stage and content labels for stored articles, from recommender/.
+
+Ingest only *applies* the current fitted scorer to new articles; fitting happens in the refit
+job (portal/services/refit.py) once the corpus has grown or editors corrected categories. Each
+fit is a versioned joblib artifact in the models folder (see `models_dir`) with a
+`scorer_model` row; every process loads the newest version that matches its taxonomy. The
+exception is a young corpus: with no model at all, or one fitted on a corpus that has since
+grown by REFIT_GROWTH while it is still small (≤ YOUNG_CORPUS articles), ingest refits, so a
+first crawl gets scores from the whole city, not from its first source.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
+import time
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
-from sqlalchemy import func, select
+import joblib
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import Article
+from portal.db.models import Article, ScorerModel, utcnow
+from recommender.content import to_pairs
 from recommender.ranking import top_categories
 from recommender.scoring import CategoryScorer, detect_terms
+from recommender.taxonomy import Taxonomy
 
-# Refit the vocabulary once the corpus has grown by this factor; otherwise new articles are
-# only transformed with the fitted model, so ingest never refits everything.
-REFIT_GROWTH = 1.25
+log = logging.getLogger(__name__)
+
 BODY_CHARS = 3000
+MODELS_KEPT = 3  # artifacts kept on disk: the current one and two to roll back to
+# Refit once the corpus has grown by this factor since the last fit (new words, new topics):
+# in the refit job, and at ingest too while the corpus has at most YOUNG_CORPUS articles
+# (a fit then takes about a second).
+REFIT_GROWTH = 1.25
+YOUNG_CORPUS = 1000
+ORPHAN_AGE_SECONDS = 600.0
+DATA_FOLDER = "mymachi-data"
 
 
 def article_text(article: Article) -> str:
     return f"{article.title}\n{article.summary}\n{article.body_text[:BODY_CHARS]}"
 
 
+def models_dir(ctx: AppContext) -> Path:
+    """Where this database's scorer artifacts live: mymachi-data/models/<database> beside the
+    SQLite file (the current folder for other databases). Never committed (.gitignore)."""
+    url = make_url(ctx.settings.database_url)
+    base = Path.cwd()
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        base = Path(url.database).resolve().parent
+    database = hashlib.sha1(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return base / DATA_FOLDER / "models" / database
+
+
+def taxonomy_digest(taxonomy: Taxonomy) -> str:
+    """Changes whenever what the scorer learns from the taxonomy changes."""
+    described = [(c.slug, c.label, c.description, list(c.keywords)) for c in taxonomy.categories]
+    return hashlib.sha1(json.dumps(described, ensure_ascii=False).encode()).hexdigest()
+
+
+def corrected_labels(session: Session) -> dict[int, list[str]]:
+    """Article id → the categories an editor set, for every corrected article."""
+    rows = session.execute(
+        select(Article.id, Article.corrected_categories).where(
+            Article.corrected_categories.is_not(None)
+        )
+    )
+    return {article_id: list(slugs) for article_id, slugs in rows if slugs}
+
+
+def labels_digest(labels: dict[int, list[str]], taxonomy: Taxonomy) -> str:
+    known = set(taxonomy.slugs)
+    usable = sorted((i, sorted(s for s in slugs if s in known)) for i, slugs in labels.items())
+    return hashlib.sha1(json.dumps(usable).encode()).hexdigest()
+
+
+def newest_model(ctx: AppContext, session: Session) -> ScorerModel | None:
+    """The newest model row fitted with the current taxonomy."""
+    return session.scalars(
+        select(ScorerModel)
+        .where(ScorerModel.taxonomy_digest == taxonomy_digest(ctx.taxonomy))
+        .order_by(ScorerModel.version.desc())
+        .limit(1)
+    ).first()
+
+
 class ScorerHolder:
-    """The fitted scorer of this process, refitted when the corpus has grown."""
+    """The fitted scorers this process has loaded (by artifact path), and the code that
+    applies, fits and saves them."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.scorer: CategoryScorer | None = None
-        self.fitted_on = 0
+        self._loaded: dict[Path, CategoryScorer] = {}
+
+    def current(self, ctx: AppContext, session: Session) -> tuple[int, CategoryScorer] | None:
+        """(version, scorer) of the newest usable model, loading its artifact if needed."""
+        row = newest_model(ctx, session)
+        if row is None:
+            return None
+        path = models_dir(ctx) / row.artifact
+        scorer = self._loaded.get(path)
+        if scorer is None:
+            try:
+                scorer = joblib.load(path)
+            except (OSError, EOFError, ValueError) as exc:
+                log.warning("scorer model v%s unreadable (%s): it will be refitted", row.version,
+                            exc)
+                return None
+            self._loaded = {path: scorer}  # one model in memory per process
+        return row.version, scorer
+
+    def fit(self, ctx: AppContext, session: Session) -> tuple[int, CategoryScorer]:
+        """Fit a scorer on every stored article (with the editors' labels), save it as the
+        next version and return it. Old artifacts beyond MODELS_KEPT are deleted."""
+        corpus = list(session.execute(select(Article.id, Article.title, Article.summary,
+                                             Article.body_text)))
+        labels = corrected_labels(session)
+        known = set(ctx.taxonomy.slugs)
+        texts = [f"{r.title}\n{r.summary}\n{r.body_text[:BODY_CHARS]}" for r in corpus]
+        given = [[s for s in labels.get(r.id, []) if s in known] or None for r in corpus]
+        scorer = CategoryScorer(ctx.taxonomy).fit(
+            texts, given if any(given) else None
+        )
+        folder = models_dir(ctx)
+        folder.mkdir(parents=True, exist_ok=True)
+        artifact = f"scorer-{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.joblib"
+        joblib.dump(scorer, folder / artifact, compress=3)
+        row = ScorerModel(
+            artifact=artifact, n_articles=len(corpus), n_labeled=scorer.n_labeled_,
+            labels_digest=labels_digest(labels, ctx.taxonomy),
+            taxonomy_digest=taxonomy_digest(ctx.taxonomy),
+        )
+        session.add(row)
+        session.flush()
+        # The version number is the row id: unique across processes without coordination.
+        target = folder / f"scorer-v{row.version:04d}-{artifact.split('-')[-1]}"
+        (folder / artifact).rename(target)
+        row.artifact = target.name
+        self._loaded = {target: scorer}
+        self._prune(ctx, session)
+        log.info("fitted scorer v%s on %d articles (%d labeled)", row.version, len(corpus),
+                 scorer.n_labeled_)
+        return row.version, scorer
+
+    def _prune(self, ctx: AppContext, session: Session) -> None:
+        """Keep the newest MODELS_KEPT versions; delete older ones and orphaned files (a
+        database that was recreated leaves its old artifacts behind)."""
+        old = list(session.scalars(
+            select(ScorerModel).order_by(ScorerModel.version.desc()).offset(MODELS_KEPT)
+        ))
+        if old:
+            session.execute(delete(ScorerModel).where(
+                ScorerModel.version.in_([row.version for row in old])))
+        kept = set(session.scalars(select(ScorerModel.artifact)))
+        settled = time.time() - ORPHAN_AGE_SECONDS  # younger: another process may be saving
+        for path in models_dir(ctx).glob("scorer-*.joblib"):
+            if path.name not in kept and path.stat().st_mtime < settled:
+                path.unlink(missing_ok=True)
+        for row in old:
+            (models_dir(ctx) / row.artifact).unlink(missing_ok=True)
 
     def score(self, ctx: AppContext, session: Session, articles: Sequence[Article]) -> None:
+        """Label new or changed articles with the current model. Ingest does not refit,
+        except while the corpus is young (no model yet, or a model of a few hundred
+        articles that the corpus has outgrown): a first crawl source by source must not
+        leave every later source scored by a model of the first one's articles."""
         if not articles:
             return
         with self._lock:
-            total = session.scalar(select(func.count(Article.id))) or 0
-            refit = self.scorer is None or total >= self.fitted_on * REFIT_GROWTH
-            if refit:
-                corpus = list(session.scalars(select(Article)))
-                self.scorer = CategoryScorer(ctx.taxonomy).fit([article_text(a) for a in corpus])
-                self.fitted_on = total
-                articles = corpus  # the new vocabulary rescores everything once
-            assert self.scorer is not None
-            matrix = self.scorer.transform([article_text(a) for a in articles])
-        slugs = [c.slug for c in ctx.taxonomy.categories]
-        for article, row in zip(articles, matrix, strict=True):
-            scores = {slug: round(float(v), 4) for slug, v in zip(slugs, row, strict=True)}
-            article.category_scores = scores
-            article.categories = top_categories(scores)
-            text = article_text(article)
-            article.areas = detect_terms(text, ctx.areas)
-            article.life_stages = detect_terms(text, ctx.taxonomy.life_stages)
+            session.flush()  # the new articles count, and join a fit's corpus
+            model = self.current(ctx, session)
+            row = newest_model(ctx, session)
+            total = count_articles(session)
+            young = row is not None and row.n_articles * REFIT_GROWTH <= total <= YOUNG_CORPUS
+            if model is None or young:
+                model = self.fit(ctx, session)
+                articles = list(session.scalars(select(Article)))  # all of them, once
+            apply_scorer(ctx, *model, articles)
+
+
+def apply_scorer(ctx: AppContext, version: int, scorer: CategoryScorer,
+                 articles: Sequence[Article]) -> None:
+    """Set scores, chips, areas, life stages and content vectors of `articles`."""
+    texts = [article_text(a) for a in articles]
+    matrix = scorer.transform(texts)
+    vectors = scorer.content_vectors(texts)
+    slugs = ctx.taxonomy.slugs
+    for article, row, vector, text in zip(articles, matrix, vectors, texts, strict=True):
+        scores = {slug: round(float(v), 4) for slug, v in zip(slugs, row, strict=True)}
+        corrected = [s for s in article.corrected_categories or [] if s in scores]
+        if corrected:  # an editor's word outranks the model's guess
+            scores = {slug: (1.0 / len(corrected) if slug in corrected else 0.0)
+                      for slug in slugs}
+        article.category_scores = scores
+        article.categories = corrected or top_categories(scores)
+        article.areas = (list(article.corrected_areas) if article.corrected_areas is not None
+                         else detect_terms(text, ctx.areas))
+        article.life_stages = detect_terms(text, ctx.taxonomy.life_stages)
+        article.content_terms = to_pairs(vector)
+        article.scorer_version = version
+
+
+def correct_categories(ctx: AppContext, session: Session, article: Article,
+                       slugs: Sequence[str]) -> None:
+    """An editor's correction: shown and ranked at once, learned from at the next refit.
+    An empty list withdraws the correction (the model's scores come back). The caller
+    commits, then calls ctx.bump_articles_version() so cached feeds see it."""
+    unknown = [s for s in slugs if s not in ctx.taxonomy.slugs]
+    if unknown:
+        raise ValueError(f"unknown categories: {', '.join(unknown)}")
+    article.corrected_categories = list(dict.fromkeys(slugs)) or None
+    model = scorers.current(ctx, session)
+    if model is not None:
+        apply_scorer(ctx, *model, [article])
+    elif article.corrected_categories:
+        article.categories = list(article.corrected_categories)
+
+
+def count_articles(session: Session) -> int:
+    return session.scalar(select(func.count(Article.id))) or 0
 
 
 scorers = ScorerHolder()

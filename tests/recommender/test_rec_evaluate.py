@@ -103,13 +103,32 @@ def test_bad_corpus_lines_are_named(tmp_path, small_corpus):
     [
         (DATA / "university.jsonl", DATA / "university_taxonomy.toml"),
         (DATA / "municipal.jsonl", ROOT / "config" / "taxonomy.toml"),
+        (DATA / "hard.jsonl", DATA / "hard_taxonomy.toml"),
     ],
-    ids=["university", "municipal"],
+    ids=["university", "municipal", "hard"],
 )
 def test_beats_both_baselines_on_the_bundled_corpora(corpus, taxonomy):
     systems = run_eval(corpus, taxonomy, profiles=100)["systems"]
     assert systems["mymachi"]["ndcg@10"] > systems["keyword"]["ndcg@10"]
     assert systems["mymachi"]["ndcg@10"] > systems["recency"]["ndcg@10"] + 0.3
+
+
+def test_hard_corpus_whole_pool_with_labels_and_undated_articles(tmp_path):
+    """pool_size 0, K labels, 23 unbalanced categories, and every date removed."""
+    undated = tmp_path / "undated.jsonl"
+    lines = (DATA / "hard.jsonl").read_text(encoding="utf-8").splitlines()
+    undated.write_text("".join(json.dumps(json.loads(line) | {"published": None},
+                                          ensure_ascii=False) + "\n" for line in lines),
+                       encoding="utf-8")
+    taxonomy = DATA / "hard_taxonomy.toml"
+    zero_shot = run_eval(undated, taxonomy, pool_size=0, profiles=60, seed=3)
+    labeled = run_eval(undated, taxonomy, pool_size=0, profiles=60, seed=3,
+                       labeled_per_category=3)
+    for result in (zero_shot, labeled):
+        systems = result["systems"]
+        assert systems["mymachi"]["ndcg@10"] > systems["keyword"]["ndcg@10"] + 0.1
+        assert systems["mymachi"]["ndcg@10"] > systems["recency"]["ndcg@10"] + 0.3
+    assert labeled["pool_size"] < zero_shot["pool_size"] == len(lines)
 
 
 def test_bundled_corpora_are_what_the_generator_writes():
@@ -125,6 +144,18 @@ def test_bundled_corpora_are_what_the_generator_writes():
         lines = (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
         assert [json.loads(line) for line in lines] == articles
         assert len(articles) >= 120 and len({a["category"] for a in articles}) >= 6
+
+
+def test_the_hard_corpus_is_what_its_generator_writes():
+    sys.path.insert(0, str(DATA))
+    try:
+        import make_hard
+    finally:
+        sys.path.remove(str(DATA))
+    lines = (DATA / "hard.jsonl").read_text(encoding="utf-8").splitlines()
+    articles = make_hard.hard_corpus()
+    assert [json.loads(line) for line in lines] == articles
+    assert len({a["category"] for a in articles}) >= 20
 
 
 def test_duplicate_ids_are_refused(tmp_path, small_corpus):
