@@ -17,14 +17,15 @@ ASSETS_STAMP := node_modules/.mymachi-assets
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets demo test lint lock services clean
+.PHONY: help venv assets demo test lint lock services clean screenshots
 
 help:
 	@echo "make demo    run the demo (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run the tests (starts local PostgreSQL/Redis if they are down)"
 	@echo "make lint    ruff check"
 	@echo "make venv    create/update .venv from requirements.lock (+ project, editable)"
-	@echo "make assets  npm ci (htmx, htmx-ext-sse into node_modules/)"
+	@echo "make assets  npm ci (htmx, htmx-ext-sse, design tokens, axe-core into node_modules/)"
+	@echo "make screenshots  regenerate docs/screenshots/*.png (Playwright + Debian chromium)"
 	@echo "make lock    regenerate requirements.lock (uv pip compile, with hashes)"
 
 venv: $(VENV_STAMP)
@@ -46,10 +47,16 @@ $(ASSETS_STAMP): package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@test -f node_modules/htmx.org/dist/htmx.min.js || { echo "missing node_modules/htmx.org/dist/htmx.min.js" >&2; exit 1; }
 	@test -f node_modules/htmx-ext-sse/dist/sse.js || { echo "missing node_modules/htmx-ext-sse/dist/sse.js" >&2; exit 1; }
+	@test -f node_modules/@digital-go-jp/design-tokens/dist/tokens.css || { echo "missing design tokens" >&2; exit 1; }
+	@test -f node_modules/axe-core/axe.min.js || { echo "missing node_modules/axe-core/axe.min.js" >&2; exit 1; }
 	@touch $@
 
 demo: venv assets
 	$(BIN)/mymachi demo --port $(PORT)
+
+# README screenshots: onboarding and feed, ja and en, taken from a running `mymachi demo`.
+screenshots: venv assets
+	$(BIN)/python -m tests.browser.screenshots
 
 services:
 	bash scripts/services.sh

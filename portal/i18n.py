@@ -1,125 +1,100 @@
 """The one translation layer: every UI string is looked up here, Japanese first.
 
+The strings live in gettext catalogs, one per language:
+
+    portal/locale/ja/LC_MESSAGES/messages.po
+    portal/locale/en/LC_MESSAGES/messages.po
+
+They are read with Babel's `read_po` once, when this module is imported (at startup); no
+compiled `.mo` file is needed or committed. Message ids are *keys* ("feed.title"), not the
+Japanese sentence, so a wording change never breaks a lookup.
+
 `t(key, lang)` returns the string in the requested language (ja or en), falling back to
-Japanese. Templates get a bound `_` (see portal.web) so they never hold literal UI text.
+Japanese, then to the key itself. Templates call the global `t` (see portal.web) so they
+never hold literal UI text. Strings with values use `str.format` fields: `{n}`, `{date}`.
+
+How to add a string:
+  1. Pick a key named for where it is used: `feed.…`, `onboard.…`, `editor.…`, `error.…`.
+  2. Add the same entry to BOTH catalogs (keep the groups together):
+
+         msgid "feed.saved_title"
+         msgstr "保存した記事"            (ja file)
+         msgstr "Saved articles"          (en file)
+
+  3. Use it: `t("feed.saved_title", lang)` in Python, `{{ t("feed.saved_title", lang) }}` in a
+     template. tests/portal/test_resident_i18n.py fails if a key used in a template or in the
+     code is missing from a catalog, or if ja and en do not hold the same keys.
+  4. Restart the server (catalogs are read at startup).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from babel.messages.pofile import read_po
 
 LANGUAGES = ("ja", "en")
 LANG_COOKIE_MAX_AGE = 400 * 24 * 3600
 JST = ZoneInfo("Asia/Tokyo")
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# 令和 began on 2019-05-01; earlier dates are shown in the Western calendar.
+REIWA_START = date(2019, 5, 1)
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    # key: (ja, en)
-    "site.tagline": ("あなたに合わせた市のお知らせ", "City news chosen for you"),
-    "nav.feed": ("マイフィード", "My feed"),
-    "nav.settings": ("関心の設定", "Interests"),
-    "nav.editor": ("編集者ログイン", "Editor login"),
-    "nav.skip": ("本文へ移動", "Skip to main content"),
-    "nav.language": ("English", "日本語"),
-    "onboard.title": ("関心のあることを選んでください", "Choose what interests you"),
-    "onboard.lead": (
-        "アカウントは不要です。選んだ内容はこの端末だけに保存され、いつでも変更・削除できます。",
-        "No account needed. Your choices stay with this browser and can be changed or "
-        "deleted at any time.",
-    ),
-    "onboard.categories": ("関心のある分野", "Topics"),
-    "onboard.areas": ("お住まいの区", "Your ward"),
-    "onboard.area_all": ("市内全域", "Whole city"),
-    "onboard.life_stages": ("あてはまるもの(任意)", "Which apply to you (optional)"),
-    "onboard.keywords": ("キーワード(任意・読点や空白で区切る)",
-                         "Keywords (optional, separated by commas or spaces)"),
-    "onboard.keywords_hint": ("例: 図書館, 予防接種", "e.g. library, vaccination"),
-    "onboard.language": ("表示言語", "Language"),
-    "onboard.submit": ("この内容でフィードを見る", "Show my feed"),
-    "onboard.error_categories": ("分野を1つ以上選んでください。",
-                                 "Please choose at least one topic."),
-    "feed.title": ("マイフィード", "My feed"),
-    "feed.empty": (
-        "まだ表示できるお知らせがありません。しばらくしてから再度ご覧ください。",
-        "No notices to show yet. Please check back shortly.",
-    ),
-    "feed.more": ("さらに表示", "Show more"),
-    "feed.next_page": ("次のページ", "Next page"),
-    "feed.prev_page": ("前のページ", "Previous page"),
-    "feed.department": ("発信元", "From"),
-    "feed.published": ("掲載日", "Published"),
-    "feed.deadline": ("締切", "Deadline"),
-    "feed.reason": ("表示理由", "Why shown"),
-    "feed.read": ("詳しく読む", "Read more"),
-    "feed.save": ("保存", "Save"),
-    "feed.hide": ("表示しない", "Hide"),
-    "feed.more_like": ("このような記事を増やす", "More like this"),
-    "feed.less_like": ("このような記事を減らす", "Less like this"),
-    "feed.feedback_done": ("フィードバックを受け付けました", "Thanks, noted"),
-    "feed.no_profile": ("まず関心を設定してください。", "Please set your interests first."),
-    "notice.region": ("重要なお知らせ", "Priority notices"),
-    "severity.emergency": ("緊急", "Emergency"),
-    "severity.warning": ("警戒", "Warning"),
-    "severity.info": ("お知らせ", "Notice"),
-    "editor.login": ("編集者ログイン", "Editor login"),
-    "editor.username": ("ユーザー名", "Username"),
-    "editor.password": ("パスワード", "Password"),
-    "editor.sign_in": ("ログイン", "Sign in"),
-    "editor.sign_out": ("ログアウト", "Sign out"),
-    "editor.bad_login": ("ユーザー名またはパスワードが違います。",
-                         "Wrong username or password."),
-    "editor.throttled": ("試行回数が多すぎます。15分後にもう一度お試しください。",
-                         "Too many attempts. Please try again in 15 minutes."),
-    "editor.console": ("編集者コンソール", "Editor console"),
-    "editor.new_notice": ("重要なお知らせを掲載", "Publish a priority notice"),
-    "editor.notice_title": ("件名", "Title"),
-    "editor.notice_body": ("本文", "Body"),
-    "editor.severity": ("重要度", "Severity"),
-    "editor.scope": ("対象(未選択なら全員)", "Audience (none selected = everyone)"),
-    "editor.ends_at": ("掲載終了日時(任意)", "Ends at (optional)"),
-    "editor.publish": ("掲載する", "Publish"),
-    "editor.cancel": ("取り下げる", "Withdraw"),
-    "editor.notices": ("お知らせ一覧", "Notices"),
-    "editor.sources": ("情報源の状態", "Sources"),
-    "editor.state": ("状態", "State"),
-    "editor.last_ok": ("最終成功", "Last success"),
-    "editor.last_error": ("最後のエラー", "Last error"),
-    "editor.next_fetch": ("次回取得", "Next fetch"),
-    "editor.audience_all": ("全員", "Everyone"),
-    "editor.error_title": ("件名を入力してください。", "Please enter a title."),
-    "editor.published_ok": ("お知らせを掲載しました。", "The notice is published."),
-    "state.ok": ("正常", "OK"),
-    "state.degraded": ("不安定", "Degraded"),
-    "state.failing": ("取得失敗", "Failing"),
-    "state.paused": ("停止中", "Paused"),
-    "state.new": ("未取得", "Not yet fetched"),
-    "state.published": ("掲載中", "Published"),
-    "state.cancelled": ("取り下げ", "Withdrawn"),
-    "error.not_found": ("ページが見つかりません。", "Page not found."),
-    "error.forbidden": ("この操作は許可されていません。", "This action is not allowed."),
-    "error.unavailable": (
-        "ただいま混み合っています。しばらくしてから再度お試しください。",
-        "The service is busy. Please try again shortly.",
-    ),
-    "reason.default": ("新着のお知らせ", "Recent notice"),
-}
+
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+def load_catalog(lang: str) -> dict[str, str]:
+    """Key → translated string for one language; untranslated (empty) entries are left out."""
+    with catalog_path(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and isinstance(message.string, str) and message.string
+    }
+
+
+CATALOGS: dict[str, dict[str, str]] = {lang: load_catalog(lang) for lang in LANGUAGES}
 
 
 def t(key: str, lang: str = "ja") -> str:
-    pair = MESSAGES.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
+    found = CATALOGS.get(lang, CATALOGS["ja"]).get(key)
+    if found is None:
+        found = CATALOGS["ja"].get(key, key)
+    return found
 
 
 def normalize_language(value: str | None) -> str:
     return value if value in LANGUAGES else "ja"
 
 
-def format_date(value: datetime | None, lang: str = "ja") -> str:
+def reiwa_year(day: date) -> str | None:
+    """'令和7年' for a date in the Reiwa era ('令和元年' for its first year), else None."""
+    if day < REIWA_START:
+        return None
+    year = day.year - 2018
+    return "令和元年" if year == 1 else f"令和{year}年"
+
+
+def format_date(value: datetime | date | None, lang: str = "ja", era: bool = False) -> str:
+    """A date the way a resident reads it: 2026年11月26日 (or 令和8年11月26日), Nov 26, 2026."""
     if value is None:
         return ""
-    local = value.astimezone(JST)
+    local = value.astimezone(JST).date() if isinstance(value, datetime) else value
     if lang == "en":
-        return local.strftime("%b %-d, %Y")
-    return f"{local.year}年{local.month}月{local.day}日"
+        return f"{local:%b} {local.day}, {local.year}"
+    era_year = reiwa_year(local) if era else None
+    return f"{era_year or f'{local.year}年'}{local.month}月{local.day}日"
+
+
+def days_until(value: datetime | date | None, today: date | None = None) -> int | None:
+    """Whole days from today (Japan time) to `value`'s date: 0 today, 1 tomorrow."""
+    if value is None:
+        return None
+    day = value.astimezone(JST).date() if isinstance(value, datetime) else value
+    today = today or datetime.now(JST).date()
+    return (day - today).days

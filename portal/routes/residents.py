@@ -1,53 +1,103 @@
-"""Residents' HTML pages: onboarding and the personal feed (full pages + HTMX fragments)."""
+"""Residents' HTML pages: onboarding with a preview, the personal feed, feedback, the saved
+list and search. Full pages and HTMX fragments come from the same templates; every form and
+link works without JavaScript."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2_fragments import render_block
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
-from portal.i18n import LANG_COOKIE_MAX_AGE, normalize_language
-from portal.services.feed import personal_feed
+from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
+from portal.services import analytics
+from portal.services.feed import FeedItem, personal_feed, preview_feed
 from portal.services.notices import notices_for
 from portal.services.profiles import (
     FEEDBACK_KINDS,
     ProfileInput,
-    add_feedback,
+    article_feedback,
     create_profile,
+    feedback_sets,
+    saved_articles,
+    toggle_feedback,
     update_profile,
 )
+from portal.services.search import ArticleQuery, find_articles
 from portal.services.sources import utcnow
+from portal.services.upcoming import upcoming_strips
 from portal.web import (
     LANG_COOKIE,
+    PROFILE_COOKIE,
     CookieProfile,
     CtxDep,
     SessionDep,
     is_htmx,
     page_context,
+    profile_from_cookie,
     request_language,
     set_profile_cookie,
 )
+from recommender.profile import ProfileSpec
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
+MAX_OFFSET = 10_000
 KEYWORD_SPLIT = re.compile(r"[,、，\s]+")
+# Rendered feed bodies are cached this long; keys also change with the profile and articles.
+FRAGMENT_TTL = 300.0
 
 
-def _form_context(ctx: AppContext, profile: Profile | None) -> dict[str, Any]:
+def safe_next(value: str | None, default: str = "/feed") -> str:
+    """A same-site path to go back to after a form post (never another host)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value[:500]
+    return default
+
+
+def _offset(request: Request) -> int:
+    try:
+        return max(0, min(int(request.query_params.get("offset", "0")), MAX_OFFSET))
+    except ValueError:
+        return 0
+
+
+def _render(request: Request, template: str, context: dict[str, Any], *,
+            status_code: int = 200, block: str | None = None) -> Response:
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request, template, context, status_code=status_code, block_name=block,
+    )
+
+
+def _base(request: Request, profile: Profile | None, **extra: Any) -> dict[str, Any]:
+    lang = request_language(request, profile)
+    era = bool(profile is not None and profile.era_dates and lang == "ja")
+    return page_context(request, lang, profile=profile, era=era, **extra)
+
+
+# --- onboarding and settings -------------------------------------------------------------
+
+
+def _form_context(ctx: AppContext, profile: Profile | None,
+                  data: ProfileInput | None = None) -> dict[str, Any]:
+    source: Any = data if data is not None else profile
     return {
         "categories": ctx.taxonomy.categories,
         "life_stages": ctx.taxonomy.life_stages,
         "areas": ctx.areas,
         "chosen": {
-            "categories": set(profile.categories) if profile else set(),
-            "areas": set(profile.areas) if profile else set(),
-            "life_stages": set(profile.life_stages) if profile else set(),
-            "keywords": "、".join(profile.keywords) if profile else "",
+            "categories": set(source.categories) if source else set(),
+            "areas": set(source.areas) if source else set(),
+            "life_stages": set(source.life_stages) if source else set(),
+            "keywords": "、".join(source.keywords) if source else "",
+            "era_dates": bool(source.era_dates) if source else False,
         },
     }
 
@@ -65,9 +115,16 @@ def _parse_form(ctx: AppContext, form: FormData) -> tuple[ProfileInput, list[str
         life_stages=[v for v in form.getlist("life_stages") if v in stages],
         keywords=[k[:100] for k in keywords],
         language=normalize_language(str(form.get("language", "ja"))),
+        era_dates=form.get("era_dates") == "1",
     )
     errors = [] if chosen_cats or keywords else ["onboard.error_categories"]
     return data, errors
+
+
+def _preview(ctx: AppContext, session: Any, data: ProfileInput) -> list[FeedItem]:
+    spec = ProfileSpec(categories=data.categories, areas=data.areas,
+                       life_stages=data.life_stages, keywords=data.keywords)
+    return preview_feed(ctx, session, spec, now=utcnow(), language=data.language)
 
 
 @router.get("/")
@@ -79,11 +136,23 @@ def home(request: Request, ctx: CtxDep, profile: CookieProfile) -> Response:
 
 @router.get("/settings")
 def settings_page(request: Request, ctx: CtxDep, profile: CookieProfile) -> Response:
-    lang = request_language(request, profile)
-    return request.app.state.templates.TemplateResponse(
-        request, "pages/onboarding.html",
-        page_context(request, lang, errors=[], **_form_context(ctx, profile)),
-    )
+    flash = "data.deleted" if request.query_params.get("deleted") == "1" else None
+    return _render(request, "pages/onboarding.html",
+                   _base(request, profile, errors=[], preview=None, flash=flash,
+                         **_form_context(ctx, profile)))
+
+
+@router.post("/onboarding/preview")
+async def onboarding_preview(request: Request, ctx: CtxDep, session: SessionDep,
+                             profile: CookieProfile) -> Response:
+    """The first items of the feed these choices would give, without saving anything."""
+    data, errors = _parse_form(ctx, await request.form())
+    items = None if errors else _preview(ctx, session, data)
+    context = page_context(request, data.language, profile=profile, era=False, errors=errors,
+                           preview=items, flash=None, **_form_context(ctx, profile, data))
+    if is_htmx(request):
+        return _render(request, "pages/onboarding.html", context, block="preview")
+    return _render(request, "pages/onboarding.html", context)
 
 
 @router.post("/profile")
@@ -91,12 +160,10 @@ async def save_profile(request: Request, ctx: CtxDep, session: SessionDep,
                        profile: CookieProfile) -> Response:
     data, errors = _parse_form(ctx, await request.form())
     if errors:
-        lang = data.language
-        return request.app.state.templates.TemplateResponse(
-            request, "pages/onboarding.html",
-            page_context(request, lang, errors=errors, **_form_context(ctx, profile)),
-            status_code=422,
-        )
+        context = page_context(request, data.language, profile=profile, era=False,
+                               errors=errors, preview=None, flash=None,
+                               **_form_context(ctx, profile, data))
+        return _render(request, "pages/onboarding.html", context, status_code=422)
     if profile is None:
         profile = create_profile(session, data)
     else:
@@ -108,29 +175,80 @@ async def save_profile(request: Request, ctx: CtxDep, session: SessionDep,
     return response
 
 
-@router.get("/feed")
-def feed_page(request: Request, ctx: CtxDep, session: SessionDep,
-              profile: CookieProfile) -> Response:
-    if profile is None:
-        return RedirectResponse("/", status_code=303)
-    lang = request_language(request, profile)
-    try:
-        offset = max(0, min(int(request.query_params.get("offset", "0")), 10_000))
-    except ValueError:
-        offset = 0
-    now = utcnow()
+# --- the feed ----------------------------------------------------------------------------
+
+
+# The notices region changes independently of the feed (editors, live updates): cached
+# pages carry this marker and get the current notices spliced in on every request.
+NOTICES_SLOT = "<!--mymachi:notices-->"
+
+
+def _cached_feed_html(request: Request, ctx: AppContext, session: Any, profile: Profile, *,
+                      block: str | None, offset: int, context: dict[str, Any],
+                      now: datetime) -> tuple[str, list[int]]:
+    """The feed page (or its "more" fragment) and the ids of its cards, rendered once per
+    profile version × articles version × language × day and served from the cache (Redis
+    when configured) after that. A feedback or settings change moves profile.updated_at; an
+    ingest bumps the articles version: either makes a new key, so nothing stale is served."""
+    today = now.astimezone(JST).date().isoformat()
+    key = (f"page:{block}:{profile.id}:{profile.updated_at.timestamp()}:"
+           f"{ctx.articles_version()}:{context['lang']}:{context['era']}:{offset}:{today}")
+    cached, cached_ids = ctx.cache.get(key), ctx.cache.get(key + ":ids")
+    if cached is not None and cached_ids is not None:
+        return cached.decode(), [int(i) for i in cached_ids.split()]
     items = personal_feed(ctx, session, profile, now=now, limit=PAGE_SIZE, offset=offset,
-                          language=lang)
-    context = page_context(
-        request, lang, profile=profile, items=items, offset=offset, page_size=PAGE_SIZE,
-        next_offset=offset + PAGE_SIZE if len(items) == PAGE_SIZE else None,
-        notices=notices_for(session, profile, now), feedback_kinds=FEEDBACK_KINDS,
-    )
-    templates = request.app.state.templates
-    if is_htmx(request) and offset:
-        return templates.TemplateResponse(request, "pages/feed.html", context,
-                                           block_name="feed_page")
-    return templates.TemplateResponse(request, "pages/feed.html", context)
+                          language=context["lang"])
+    feedback = feedback_sets(session, profile.id)
+    strips = upcoming_strips(session, profile, feedback["hide"], now) if offset == 0 else None
+    values = {**context, "items": items, "strips": strips, "feedback": feedback,
+              "notices_slot": NOTICES_SLOT,
+              "next_offset": offset + PAGE_SIZE if len(items) == PAGE_SIZE else None}
+    env = request.app.state.templates.env
+    if block is None:
+        html = env.get_template("pages/feed.html").render(values)
+    else:
+        html = render_block(env, "pages/feed.html", block, values)
+    ids = [item.article.id for item in items]
+    ctx.cache.set(key, html.encode(), ttl=FRAGMENT_TTL)
+    ctx.cache.set(key + ":ids", " ".join(map(str, ids)).encode(), ttl=FRAGMENT_TTL)
+    return html, ids
+
+
+@router.get("/feed")
+async def feed_page(request: Request) -> Response:
+    # The hottest page: one worker-thread hop for all its blocking work (session, cookie,
+    # cache, SQL), instead of one per sync dependency.
+    return await run_in_threadpool(_feed_response, request)
+
+
+def _feed_response(request: Request) -> Response:
+    ctx: AppContext = request.app.state.ctx
+    with ctx.sessions() as session:
+        profile = profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE))
+        if profile is None:
+            return RedirectResponse("/", status_code=303)
+        offset = _offset(request)
+        now = utcnow()
+        context = _base(request, profile, offset=offset, page_size=PAGE_SIZE,
+                        categories=ctx.taxonomy.categories, areas=ctx.areas,
+                        next_path="/feed" + (f"?offset={offset}" if offset else ""))
+        if is_htmx(request) and offset:
+            fragment, shown = _cached_feed_html(request, ctx, session, profile,
+                                                block="feed_page", offset=offset,
+                                                context=context, now=now)
+            analytics.record(ctx, profile, shown, "impression", now)
+            return HTMLResponse(fragment)
+        page, shown = _cached_feed_html(request, ctx, session, profile, block=None,
+                                        offset=offset, context=context, now=now)
+        analytics.record(ctx, profile, shown, "impression", now)
+        notices = request.app.state.templates.env.get_template(
+            "fragments/notices.html").render(request=request, lang=context["lang"],
+                                             notices=notices_for(session, profile, now))
+    return HTMLResponse(page.replace(NOTICES_SLOT, notices, 1))
+
+
+def _article_or_none(session: Any, raw_id: str) -> Article | None:
+    return session.get(Article, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
 
 
 @router.post("/feed/feedback")
@@ -140,32 +258,100 @@ async def feed_feedback(request: Request, ctx: CtxDep, session: SessionDep,
         return RedirectResponse("/", status_code=303)
     form = await request.form()
     kind = str(form.get("kind", ""))
-    raw_id = str(form.get("article_id", ""))
-    article = session.get(Article, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
-    if kind not in FEEDBACK_KINDS or article is None:
+    article = _article_or_none(session, str(form.get("article_id", "")))
+    if kind not in FEEDBACK_KINDS or kind == "open" or article is None:
         return Response("invalid feedback", status_code=422, media_type="text/plain")
-    add_feedback(session, profile, article.id, kind)
+    now_on = toggle_feedback(session, profile, article.id, kind)
     session.commit()
-    if is_htmx(request):
-        lang = request_language(request, profile)
-        if kind == "hide":
-            return Response("", media_type="text/html")
-        return request.app.state.templates.TemplateResponse(
-            request, "fragments/feedback_done.html",
-            page_context(request, lang, kind=kind, article=article),
-        )
-    return RedirectResponse(f"/feed#article-{article.id}", status_code=303)
+    if now_on:  # counted when given, not when taken back
+        analytics.record(ctx, profile, [article.id], kind)
+    back = safe_next(str(form.get("next", "")))
+    if not is_htmx(request):
+        anchor = "" if kind == "hide" and now_on else f"#article-{article.id}"
+        return RedirectResponse(back.split("#")[0] + anchor, status_code=303)
+    context = _base(request, profile, article=article, kind=kind, now_on=now_on,
+                    state=article_feedback(session, profile.id, article.id), next_path=back)
+    if kind == "hide" and not now_on:  # "undo": the card comes back
+        context.update(item=FeedItem(article, "", list(article.categories or [])[:3]),
+                       feedback={k: {article.id} for k in context["state"]})
+        return _render(request, "fragments/feed_item.html", context)
+    template = "fragments/card_hidden.html" if kind == "hide" else "fragments/feedback_done.html"
+    return _render(request, template, context)
+
+
+@router.get("/read/{article_id}")
+def read_article(article_id: int, ctx: CtxDep, session: SessionDep,
+                 profile: CookieProfile) -> Response:
+    """Go to the department's page, remembering it in the resident's read history and
+    counting the open (without personal data) for the editors' analytics."""
+    article = session.get(Article, article_id) if 0 < article_id < 2**31 else None
+    if article is None:
+        return RedirectResponse("/feed", status_code=303)
+    analytics.record(ctx, profile, [article.id], "open")
+    if profile is not None:
+        toggle_feedback(session, profile, article.id, "open")
+    return RedirectResponse(article.url, status_code=303)
+
+
+# --- saved list and search ---------------------------------------------------------------
+
+
+def _cards(articles: list[Article]) -> list[FeedItem]:
+    return [FeedItem(a, "", list(a.categories or [])[:3]) for a in articles]
+
+
+@router.get("/saved")
+def saved_page(request: Request, session: SessionDep, profile: CookieProfile) -> Response:
+    if profile is None:
+        return RedirectResponse("/", status_code=303)
+    offset = _offset(request)
+    articles = saved_articles(session, profile.id, limit=PAGE_SIZE + 1, offset=offset)
+    context = _base(
+        request, profile, items=_cards(articles[:PAGE_SIZE]), offset=offset,
+        page_size=PAGE_SIZE, feedback=feedback_sets(session, profile.id),
+        next_offset=offset + PAGE_SIZE if len(articles) > PAGE_SIZE else None,
+        next_path="/saved",
+    )
+    return _render(request, "pages/saved.html", context)
+
+
+@router.get("/search")
+def search_page(request: Request, ctx: CtxDep, session: SessionDep,
+                profile: CookieProfile) -> Response:
+    params = request.query_params
+    categories = {c.slug for c in ctx.taxonomy.categories}
+    areas = {a.slug for a in ctx.areas}
+    query = ArticleQuery(
+        text=params.get("q", "")[:100].strip(),
+        category=params.get("category", "") if params.get("category") in categories else "",
+        area=params.get("area", "") if params.get("area") in areas else "",
+    )
+    offset = _offset(request)
+    found = [] if query.is_empty else find_articles(session, query, limit=PAGE_SIZE + 1,
+                                                     offset=offset)
+    feedback = feedback_sets(session, profile.id) if profile else {}
+    hidden = feedback.get("hide", set())
+    found = [a for a in found if a.id not in hidden]
+    context = _base(
+        request, profile, query=query, categories=ctx.taxonomy.categories, areas=ctx.areas,
+        items=_cards(found[:PAGE_SIZE]), offset=offset, page_size=PAGE_SIZE, feedback=feedback,
+        next_offset=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
+        next_path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+    )
+    return _render(request, "pages/search.html", context)
 
 
 @router.get("/lang/{lang}")
 def switch_language(lang: str, request: Request, session: SessionDep,
                     profile: CookieProfile) -> Response:
+    """Switch the UI language; remembered in the profile (and a cookie before there is one)."""
     lang = normalize_language(lang)
     if profile is not None:
         profile.language = lang
         profile.updated_at = utcnow()
         session.commit()
-    back = "/feed" if profile is not None else "/"
-    response = RedirectResponse(back, status_code=303)
+    default = "/feed" if profile is not None else "/"
+    response = RedirectResponse(safe_next(request.query_params.get("next"), default),
+                                status_code=303)
     response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="lax")
     return response

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Article, Feedback, Profile, utcnow
+from portal.db.models import Article, Feedback, Profile, TransferCode, utcnow
+from recommender.content import from_pairs
+from recommender.profile import FeedbackEvent
 
 FEEDBACK_KINDS = ("open", "save", "hide", "more", "less")
 
@@ -21,6 +24,7 @@ class ProfileInput:
     life_stages: list[str]
     keywords: list[str]
     language: str = "ja"
+    era_dates: bool = False
 
 
 def new_profile_id() -> str:
@@ -42,6 +46,7 @@ def update_profile(profile: Profile, data: ProfileInput) -> None:
     profile.life_stages = list(dict.fromkeys(data.life_stages))
     profile.keywords = [k for k in dict.fromkeys(k.strip() for k in data.keywords) if k]
     profile.language = data.language
+    profile.era_dates = data.era_dates
     profile.updated_at = utcnow()
 
 
@@ -58,6 +63,96 @@ def add_feedback(session: Session, profile: Profile, article_id: int, kind: str)
     profile.updated_at = utcnow()
     session.flush()
     return feedback
+
+
+# Pressing a button again undoes it; "more" and "less" exclude each other.
+OPPOSITE_KIND = {"more": "less", "less": "more"}
+
+
+def remove_feedback(session: Session, profile: Profile, article_id: int, *kinds: str) -> None:
+    session.execute(delete(Feedback).where(
+        Feedback.profile_id == profile.id, Feedback.article_id == article_id,
+        Feedback.kind.in_(kinds),
+    ))
+    profile.updated_at = utcnow()
+    session.flush()
+
+
+def toggle_feedback(session: Session, profile: Profile, article_id: int, kind: str) -> bool:
+    """Turn save/hide/more/less on, or off when it is already on; True when now on.
+    "open" (read history) is only ever added."""
+    if kind == "open":
+        # Read history only: it does not change the ranking, so cached feeds stay valid.
+        session.add(Feedback(profile_id=profile.id, article_id=article_id, kind=kind))
+        session.flush()
+        return True
+    current = article_feedback(session, profile.id, article_id)
+    if kind in current:
+        remove_feedback(session, profile, article_id, kind)
+        return False
+    if kind in OPPOSITE_KIND:
+        remove_feedback(session, profile, article_id, OPPOSITE_KIND[kind])
+    add_feedback(session, profile, article_id, kind)
+    return True
+
+
+def article_feedback(session: Session, profile_id: str, article_id: int) -> set[str]:
+    return set(session.scalars(select(Feedback.kind).where(
+        Feedback.profile_id == profile_id, Feedback.article_id == article_id,
+    )))
+
+
+def saved_articles(session: Session, profile_id: str, limit: int = 50,
+                   offset: int = 0) -> list[Article]:
+    """The resident's saved list, most recently saved first."""
+    latest = (
+        select(Feedback.article_id, func.max(Feedback.created_at).label("saved_at"))
+        .where(Feedback.profile_id == profile_id, Feedback.kind == "save")
+        .group_by(Feedback.article_id)
+        .subquery()
+    )
+    query = (
+        select(Article).join(latest, latest.c.article_id == Article.id)
+        .where(Article.hidden.is_(False))
+        .order_by(latest.c.saved_at.desc(), Article.id.desc())
+        .limit(limit).offset(offset)
+    )
+    return list(session.scalars(query))
+
+
+# Feedback that moves the ranking (Rocchio): the newest this many events are enough.
+LEARNING_EVENTS = 200
+
+
+def feedback_events(session: Session, profile: Profile, now: datetime) -> list[FeedbackEvent]:
+    """The profile's feedback since its last reset, with each article's vectors, for the
+    ranker's Rocchio step (recommender.profile.learn_interest)."""
+    query = (
+        select(Feedback.article_id, Feedback.kind, Feedback.created_at,
+               Article.category_scores, Article.content_terms)
+        .join(Article, Article.id == Feedback.article_id)
+        .where(Feedback.profile_id == profile.id)
+        .order_by(Feedback.created_at.desc())
+        .limit(LEARNING_EVENTS)
+    )
+    if profile.learning_reset_at is not None:
+        query = query.where(Feedback.created_at > profile.learning_reset_at)
+    return [
+        FeedbackEvent(
+            article_id=str(article_id), kind=kind, category_scores=dict(scores or {}),
+            content=from_pairs(terms),
+            age_days=max((now - created_at).total_seconds() / 86400.0, 0.0),
+        )
+        for article_id, kind, created_at, scores, terms in session.execute(query)
+    ]
+
+
+def reset_learning(session: Session, profile: Profile) -> None:
+    """Forget what feedback taught the ranking (stated interests, saved and hidden items
+    stay): the resident's "start over"."""
+    profile.learning_reset_at = utcnow()
+    profile.updated_at = profile.learning_reset_at  # cached feeds go stale
+    session.flush()
 
 
 def feedback_sets(session: Session, profile_id: str) -> dict[str, set[int]]:
@@ -85,6 +180,7 @@ def export_profile(session: Session, profile: Profile) -> dict[str, Any]:
         "life_stages": list(profile.life_stages),
         "keywords": list(profile.keywords),
         "language": profile.language,
+        "era_dates": bool(profile.era_dates),
         "created_at": profile.created_at.isoformat(),
         "updated_at": profile.updated_at.isoformat(),
         "feedback": [
@@ -95,8 +191,10 @@ def export_profile(session: Session, profile: Profile) -> dict[str, Any]:
 
 
 def erase_profile(session: Session, profile: Profile) -> None:
-    """Erase the profile and everything tied to it (feedback); aggregates hold no profile id."""
+    """Erase the profile and everything tied to it (feedback incl. saved items and read
+    history, device transfer codes); aggregates hold no profile id."""
     session.execute(delete(Feedback).where(Feedback.profile_id == profile.id))
+    session.execute(delete(TransferCode).where(TransferCode.profile_id == profile.id))
     session.delete(profile)
     session.flush()
 
@@ -105,10 +203,16 @@ __all__ = [
     "FEEDBACK_KINDS",
     "ProfileInput",
     "add_feedback",
+    "article_feedback",
     "create_profile",
     "erase_profile",
     "export_profile",
+    "feedback_events",
     "feedback_sets",
     "get_profile",
+    "remove_feedback",
+    "reset_learning",
+    "saved_articles",
+    "toggle_feedback",
     "update_profile",
 ]
