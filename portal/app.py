@@ -19,7 +19,18 @@ from portal.context import AppContext
 from portal.i18n import t
 from portal.jobs import start_embedded_scheduler
 from portal.metrics import REQUEST_SECONDS, REQUESTS
-from portal.routes import api, editors, ops, residents
+from portal.routes import (
+    api,
+    editor_admin,
+    editor_analytics,
+    editor_articles,
+    editor_notices,
+    editors,
+    live,
+    ops,
+    resident_data,
+    residents,
+)
 from portal.settings import PACKAGE_DIR, Settings
 from portal.web import LoginRequired, make_templates, request_language
 
@@ -27,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # htmx and its SSE extension come from npm (package-lock.json), never copied into the repo.
 VENDOR_SCRIPTS = {"htmx.org": "htmx.min.js", "htmx-ext-sse": "sse.js"}
+# The Digital Agency design tokens (colour, type, spacing) from npm, linked before site.css.
+VENDOR_STYLES = {"@digital-go-jp/design-tokens": "tokens.css"}
 
 
 def _security_headers(response: Response) -> None:
@@ -55,10 +68,12 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await ctx.live.start()
         stop = start_embedded_scheduler(ctx) if run_scheduler else None
         yield
         if stop is not None:
             await stop()
+        await ctx.live.stop()
         ctx.engine.dispose()
 
     app = FastAPI(
@@ -67,6 +82,8 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     )
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
+    app.state.live = ctx.live
+    app.state.active_notices = live.ActiveNotices()
     app.add_middleware(
         SessionMiddleware, secret_key=settings.session_secret, session_cookie="mymachi_editor",
         same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
@@ -123,8 +140,14 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     app.include_router(api.router)
     app.include_router(residents.router)
+    app.include_router(resident_data.router)
     app.include_router(editors.router)
+    app.include_router(editor_notices.router)
+    app.include_router(editor_admin.router)
+    app.include_router(editor_analytics.router)
+    app.include_router(editor_articles.router)
     app.include_router(ops.router)
+    app.include_router(live.router)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     # Only each package's dist/ folder is served, not node_modules as a whole.
     app.state.vendor_scripts = []
@@ -133,4 +156,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         if (dist / script).is_file():
             app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
             app.state.vendor_scripts.append(f"/vendor/{package}/{script}")
+    app.state.vendor_styles = []
+    for package, sheet in VENDOR_STYLES.items():
+        dist = settings.assets_dir / package / "dist"
+        if (dist / sheet).is_file():
+            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
+            app.state.vendor_styles.append(f"/vendor/{package}/{sheet}")
     return app

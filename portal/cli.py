@@ -118,15 +118,39 @@ def source_add(
 ) -> None:
     """Add a source (feed, sitemap or list page)."""
     from portal.db.session import session_scope
-    from portal.services.sources import add_source
+    from portal.services.sources import SOURCE_KINDS, add_source
 
     if not url.startswith(("http://", "https://")):
         err.print("error: the URL must start with http:// or https://")
+        raise typer.Exit(1)
+    if kind not in SOURCE_KINDS:
+        err.print(f"error: --kind must be one of {', '.join(SOURCE_KINDS)}")
         raise typer.Exit(1)
     ctx = _context(Settings())
     with session_scope(ctx.sessions) as session:
         source = add_source(session, url, department or url, kind=kind)
         typer.echo(f"source {source.id}: {url}")
+
+
+@source_app.command("import")
+def source_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                         help="TOML with [[source]] entries")],
+) -> None:
+    """Add or update the sources listed in a city's sources file
+    (see config/sources.example.toml)."""
+    from portal.db.session import session_scope
+    from portal.services.sources import SourcesFileError, import_sources, load_sources_file
+
+    try:
+        configs = load_sources_file(file)
+    except SourcesFileError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from None
+    ctx = _context(Settings())
+    with session_scope(ctx.sessions) as session:
+        added, updated = import_sources(session, configs)
+    typer.echo(f"{added} sources added, {updated} updated ({len(configs)} in {file.name})")
 
 
 @app.command()

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal.cache import Cache, make_cache
 from portal.db.session import make_engine, make_session_factory
+from portal.live import LiveNotices
+from portal.services.counters import Counters, MemoryCounters, make_counters
 from portal.settings import Settings
 from recommender.taxonomy import Area, Taxonomy, load_taxonomy
 
@@ -24,6 +26,8 @@ class City:
     name: str = ""
     areas: tuple[Area, ...] = ()
     area_names_en: dict[str, str] = field(default_factory=dict)
+    # JMA warning-area code → ward slug ("" = the whole city) for automatic alerts.
+    jma_codes: dict[str, str] = field(default_factory=dict)
 
 
 def load_city(path: Path | None) -> City:
@@ -38,6 +42,10 @@ def load_city(path: Path | None) -> City:
         areas=tuple(Area(slug=a["slug"], name=a["name"], aliases=tuple(a.get("aliases", [])))
                     for a in entries),
         area_names_en={a["slug"]: a["name_en"] for a in entries if a.get("name_en")},
+        jma_codes={
+            **{str(code): "" for code in data.get("jma_area_codes", [])},
+            **{str(a["jma_code"]): a["slug"] for a in entries if a.get("jma_code")},
+        },
     )
 
 
@@ -49,6 +57,8 @@ class AppContext:
     cache: Cache
     taxonomy: Taxonomy
     city: City = field(default_factory=City)
+    live: LiveNotices = field(default_factory=LiveNotices)
+    counters: Counters = field(default_factory=MemoryCounters)
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
@@ -63,6 +73,8 @@ class AppContext:
             cache=make_cache(settings.redis_url),
             taxonomy=taxonomy,
             city=city,
+            live=LiveNotices(settings.redis_url),
+            counters=make_counters(settings.redis_url),
         )
 
     @property

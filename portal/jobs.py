@@ -21,7 +21,9 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.worker import Worker, func
 
 from portal.context import AppContext
+from portal.services.alerts import ingest_jma
 from portal.services.crawl import crawl_sources
+from portal.services.refit import refit_scorer
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,14 +36,22 @@ QUEUE_NAME = "mymachi:queue"
 def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
     """Crawl due sources now and every tick on this event loop; returns an async stop()."""
 
+    # Each step on its own: one failing (a broken feed, SQL away) never stops the others.
+    steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("crawl", lambda: crawl_sources(ctx)),
+        ("JMA alerts", lambda: ingest_jma(ctx)),
+        ("counter flush", lambda: asyncio.to_thread(ctx.counters.flush, ctx.engine)),
+        # Cheap when nothing is due; refits when the corpus or the labels changed.
+        ("scorer refit", lambda: asyncio.to_thread(refit_scorer, ctx)),
+    ]
+
     async def loop() -> None:
         while True:
-            try:
-                report = await crawl_sources(ctx)
-                if report.sources:
-                    log.info("crawl: %s", report)
-            except Exception:  # keep the loop alive: the next tick may succeed
-                log.exception("embedded crawl failed")
+            for name, step in steps:
+                try:
+                    await step()
+                except Exception:
+                    log.exception("embedded %s failed; the next tick tries again", name)
             await asyncio.sleep(ctx.settings.scheduler_tick_seconds)
 
     task = asyncio.create_task(loop(), name="mymachi-embedded-scheduler")
@@ -60,6 +70,23 @@ def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
 async def crawl_due_job(job_ctx: dict[str, Any], force: bool = False) -> dict[str, Any]:
     report = await crawl_sources(job_ctx["app"], force=force)
     return asdict(report)
+
+
+async def flush_counters_job(job_ctx: dict[str, Any]) -> int:
+    """Move read counters from Redis to SQL (one flush per tick cluster-wide)."""
+    app: AppContext = job_ctx["app"]
+    return await asyncio.to_thread(app.counters.flush, app.engine)
+
+
+async def refit_scorer_job(job_ctx: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    """Refit the category scorer if the corpus or the editors' labels changed (or `force`)."""
+    report = await asyncio.to_thread(refit_scorer, job_ctx["app"], force=force)
+    return asdict(report)
+
+
+async def jma_alerts_job(job_ctx: dict[str, Any]) -> int:
+    """Turn new JMA warnings for the city's areas into notices."""
+    return len((await ingest_jma(job_ctx["app"])).changed_notice_ids)
 
 
 async def crawl_source_job(job_ctx: dict[str, Any], source_id: int) -> dict[str, Any]:
@@ -82,7 +109,10 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
 
     return Worker(
         functions=[func(crawl_due_job, name="crawl_due", max_tries=3),
-                   func(crawl_source_job, name="crawl_source", max_tries=3)],
+                   func(crawl_source_job, name="crawl_source", max_tries=3),
+                   func(flush_counters_job, name="flush_counters", max_tries=3),
+                   func(refit_scorer_job, name="refit_scorer", max_tries=2),
+                   func(jma_alerts_job, name="jma_alerts", max_tries=2)],
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
         on_startup=startup,
@@ -110,6 +140,15 @@ async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
         await pool.aclose()
 
 
+async def enqueue_job(settings: Settings, name: str, *args: Any, job_id: str | None = None
+                      ) -> bool:
+    pool: ArqRedis = await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME)
+    try:
+        return await pool.enqueue_job(name, *args, _job_id=job_id) is not None
+    finally:
+        await pool.aclose()
+
+
 async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None:
     """Enqueue `crawl_due` every tick (forever, or `ticks` times). Survives Redis restarts."""
     period = settings.scheduler_tick_seconds
@@ -118,6 +157,10 @@ async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None
         tick = int(time.time() // period)
         try:
             await enqueue_crawl(settings, tick=tick)
+            await enqueue_job(settings, "flush_counters", job_id=f"flush_counters:{tick}")
+            await enqueue_job(settings, "refit_scorer", job_id=f"refit_scorer:{tick}")
+            if settings.jma_feed_url:
+                await enqueue_job(settings, "jma_alerts", job_id=f"jma_alerts:{tick}")
         except OSError as exc:  # Redis away: try again next tick, jobs resume when it returns
             log.warning("scheduler could not enqueue: %s", exc)
         except Exception as exc:

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     candidate_limit: int = 20000
     cookie_secure: bool = False
     login_attempts_per_15min: int = 10
+    # 気象庁防災情報XML Atom feed (e.g. .../developer/xml/feed/extra.xml); unset = no alerts.
+    jma_feed_url: str | None = None
+    # Analytics cells below this count are suppressed (privacy: no one singled out).
+    analytics_min_count: int = 5
     public_url: str = "http://127.0.0.1:8000"
 
     @cached_property

@@ -11,12 +11,14 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Editor, Profile
-from portal.i18n import format_date, normalize_language, t
+from portal.i18n import JST, days_until, format_date, normalize_language, t
 from portal.services.profiles import get_profile
+from portal.services.richtext import render_notice_body
 
 PROFILE_COOKIE = "mymachi_profile"
 LANG_COOKIE = "mymachi_lang"
@@ -30,6 +32,11 @@ def make_templates(ctx: AppContext) -> Jinja2Blocks:
     env.globals["area_label"] = ctx.area_label
     env.globals["city_name"] = ctx.city_name
     env.filters["jdate"] = format_date
+    env.filters["days_left"] = days_until
+    env.filters["jdatetime"] = lambda v, lang="ja": (
+        f"{format_date(v, lang)} {v.astimezone(JST):%H:%M}" if v else ""
+    )
+    env.filters["richtext"] = lambda text: Markup(render_notice_body(text or ""))
     return templates
 
 
@@ -66,8 +73,7 @@ def set_profile_cookie(response: Response, ctx: AppContext, profile_id: str) -> 
     )
 
 
-def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profile | None:
-    raw = request.cookies.get(PROFILE_COOKIE)
+def profile_from_cookie(ctx: AppContext, session: Session, raw: str | None) -> Profile | None:
     if not raw:
         return None
     try:
@@ -75,6 +81,10 @@ def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profil
     except BadSignature:
         return None
     return get_profile(session, str(profile_id))
+
+
+def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profile | None:
+    return profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE))
 
 
 CookieProfile = Annotated[Profile | None, Depends(cookie_profile)]
@@ -116,6 +126,10 @@ async def require_csrf(request: Request) -> None:
         raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
 
 
+# A route parameter of this type refuses the request (403) unless its CSRF token is valid.
+CsrfChecked = Annotated[None, Depends(require_csrf)]
+
+
 def current_editor(request: Request, session: SessionDep) -> Editor:
     editor_id = request.session.get("editor_id")
     editor = session.get(Editor, editor_id) if editor_id else None
@@ -125,6 +139,23 @@ def current_editor(request: Request, session: SessionDep) -> Editor:
 
 
 CurrentEditor = Annotated[Editor, Depends(current_editor)]
+
+# Each role can do what the roles below it can: admin ⊇ editor ⊇ viewer.
+ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+def _require(role: str):  # type: ignore[no-untyped-def]
+    def dependency(editor: CurrentEditor) -> Editor:
+        if ROLE_RANK.get(editor.role, -1) < ROLE_RANK[role]:
+            raise HTTPException(status_code=403, detail=f"the {role} role is required")
+        return editor
+
+    return dependency
+
+
+ViewerRole = Annotated[Editor, Depends(_require("viewer"))]
+EditorRole = Annotated[Editor, Depends(_require("editor"))]
+AdminRole = Annotated[Editor, Depends(_require("admin"))]
 
 
 def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:

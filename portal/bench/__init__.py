@@ -8,3 +8,141 @@ from __future__ import annotations
 import typer
 
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (see docs/benchmarks.md).")
+
+
+@bench_app.command("crawl")
+def crawl(
+    sources: int = typer.Option(1000, help="Sources (feeds) served on localhost."),
+    hosts: int = typer.Option(50, help="Department sites (one port each) they are spread over."),
+    items: int = typer.Option(5, help="Items per feed in the first cycle."),
+    new_share: float = typer.Option(0.1, help="Share of sources with new items, steady cycle."),
+    new_items: int = typer.Option(3, help="New items each of those publishes."),
+    burst_share: float = typer.Option(0.5, help="Share of sources with new items, burst."),
+    burst_items: int = typer.Option(10, help="New items each of those publishes, burst."),
+    database_url: str = typer.Option("", help="SQL database (default: a new SQLite file)."),
+    workers: int = typer.Option(
+        1, help="Processes for parsing and extraction (1: threads, as `mymachi crawl`; "
+                "0: one per CPU)."),
+    scoring: bool = typer.Option(True, help="Score categories at ingest (as production does)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Crawl cycles over 1,000 local sources: first (cold), steady (mostly 304), burst
+    (many new articles: the ingest rate), idle (all 304)."""
+    import json
+    import os
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from portal.bench.crawl import run
+
+    result = run(sources=sources, hosts=hosts, items=items, new_share=new_share,
+                 new_items=new_items, burst_share=burst_share, burst_items=burst_items,
+                 database_url=database_url or None, workers=workers or (os.cpu_count() or 1),
+                 scoring=scoring, console=Console(stderr=True))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    extraction = (f"{result['workers']} extraction processes" if result["workers"] > 1
+                  else "extraction in threads")
+    table = Table(title=f"{sources} sources on {hosts} sites, {result['database']}, "
+                        f"{extraction}" + ("" if scoring else ", without scoring"))
+    for column in ("cycle", "seconds", "crawler CPU s", "304", "failed", "new articles",
+                   "articles/s"):
+        table.add_column(column, justify="right")
+    for name, row in result["phases"].items():
+        table.add_row(name, str(row["seconds"]), str(row["crawler_cpu_seconds"]),
+                      str(row["not_modified"]), str(row["failed"]), str(row["new_articles"]),
+                      str(row["articles_per_s"]))
+    Console().print(table)
+
+
+@bench_app.command("notices")
+def notices(
+    connections: int = typer.Option(1000, help="Open resident pages (SSE streams)."),
+    rounds: int = typer.Option(5, help="Notices published, one after another."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Publish → visible on every open page: p50/p99 latency over N connections."""
+    import json
+
+    from rich.console import Console
+
+    from portal.bench.notices import run
+
+    try:
+        result = run(connections, rounds, Console(stderr=True))
+    except RuntimeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for key, value in result.items():
+        shown = f"{value:.1f}" if isinstance(value, float) else value
+        typer.echo(f"{key:>12}: {shown}")
+
+
+@bench_app.command("web")
+def web(
+    articles: int = typer.Option(100_000, help="Articles in the store."),
+    connections: int = typer.Option(64, help="Concurrent keep-alive connections."),
+    duration: float = typer.Option(5.0, help="Seconds per timed phase (constant/jinja/warm)."),
+    cold_profiles: int = typer.Option(1000, help="First visits measured in the cold phase."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Feed page req/s and p50/p99, warm and cold, next to bare Jinja2 and a constant route."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from portal.bench.web import run
+
+    console = Console(stderr=True)
+    result = run(articles=articles, connections=connections, duration=duration,
+                 cold_profiles=cold_profiles, console=console)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    table = Table(title=f"GET, {connections} connections, {articles:,} articles "
+                        f"({result['cache']} cache)")
+    for column in ("phase", "requests", "req/s", "p50 ms", "p99 ms", "errors"):
+        table.add_column(column, justify="right")
+    for name, row in result["phases"].items():
+        table.add_row(name, str(row["requests"]), str(row["rps"]), str(row["p50_ms"]),
+                      str(row["p99_ms"]), str(row["errors"]))
+    Console().print(table)
+    typer.echo(f"warm / bare Jinja2: {result['warm_vs_jinja']}×   "
+               f"cold / bare Jinja2: {result['cold_vs_jinja']}×")
+
+
+@bench_app.command("rank")
+def rank(
+    sizes: str = typer.Option("10000,100000", help="Candidate set sizes, comma-separated."),
+    profiles: int = typer.Option(300, help="Profiles ranked per size."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Rank one profile over 10k and 100k candidates (p50/p99, bytes/article); articles/s."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from portal.bench.rank import run
+
+    result = run([int(s) for s in sizes.split(",") if s.strip()], profiles,
+                 Console(stderr=True))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    table = Table(title=f"rank_feed, one profile, page of {result['page']}")
+    for column in ("candidates", "p50 ms", "p99 ms", "first ms", "bytes/article",
+                   "allocated/article", "build s"):
+        table.add_column(column, justify="right")
+    for n, row in result["rank"].items():
+        table.add_row(f"{int(n):,}", str(row["p50_ms"]), str(row["p99_ms"]),
+                      str(row["first_rank_ms"]), str(row["bytes_per_article"]),
+                      str(row["allocated_per_article"]), str(row["build_s"]))
+    Console().print(table)
+    typer.echo(f"scoring new articles: {result['score_articles_per_s']} articles/s")

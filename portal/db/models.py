@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal.db.types import UTCDateTime
@@ -41,11 +41,20 @@ class Source(Base):
     last_error_kind: Mapped[str | None] = mapped_column(String(50))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The feed a homepage ("discover"/"auto" source) pointed to; etag/last_modified are its.
+    feed_url: Mapped[str | None] = mapped_column(String(2000), default=None)
 
 
 class Article(Base):
     __tablename__ = "article"
-    __table_args__ = (Index("ix_article_published", "published"),)
+    __table_args__ = (
+        Index("ix_article_published", "published"),
+        # The "deadlines soon" and "upcoming events" strips read date ranges.
+        Index("ix_article_deadline", "deadline"),
+        Index("ix_article_event_date", "event_date"),
+        # The crawler's per-source lookups (known pages, pages due for another try).
+        Index("ix_article_source_id", "source_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000), unique=True)
@@ -73,6 +82,49 @@ class Article(Base):
     deadline: Mapped[datetime | None]
     event_date: Mapped[datetime | None]
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Crawler bookkeeping. `fetched_at` above is when the article was first seen and never
+    # moves; listing_hash says what the listing last said about it (a change → re-read).
+    listing_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Its page could not be read (a CrawlErrorKind): the text is the listing's, and the page
+    # is tried again at page_retry_at (None: gave up or nothing to retry).
+    page_error: Mapped[str | None] = mapped_column(String(50), default=None)
+    page_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    page_retry_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Categories an editor set by hand (None: never corrected). The scorer's refit job
+    # trains on them; `categories` above stays the shown (scored or corrected) chips.
+    corrected_categories: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # Wards an editor set by hand (None: detected from the text at each scoring).
+    corrected_areas: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # The article's strongest words as [[bucket, weight], …] (recommender.content), for
+    # feedback and diversity; and the scorer model version that produced the scores.
+    content_terms: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    scorer_version: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class ScorerModel(Base):
+    """One fitted category scorer: a versioned joblib artifact under the data folder."""
+
+    __tablename__ = "scorer_model"
+
+    version: Mapped[int] = mapped_column(primary_key=True)
+    artifact: Mapped[str] = mapped_column(String(500))  # file name in the models folder
+    n_articles: Mapped[int] = mapped_column(Integer, default=0)
+    n_labeled: Mapped[int] = mapped_column(Integer, default=0)
+    labels_digest: Mapped[str] = mapped_column(String(64), default="")
+    taxonomy_digest: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleBand(Base):
+    """MinHash LSH band keys of an article's text (crawlers.dedupe): near-duplicate candidates
+    from other departments share at least one key."""
+
+    __tablename__ = "article_band"
+
+    key: Mapped[str] = mapped_column(String(24), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Profile(Base):
@@ -84,8 +136,28 @@ class Profile(Base):
     life_stages: Mapped[list[str]] = mapped_column(default=list)
     keywords: Mapped[list[str]] = mapped_column(default=list)
     language: Mapped[str] = mapped_column(String(5), default="ja")
+    # Show dates in the Japanese era (令和8年) instead of the Western year.
+    era_dates: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Secret of the personal Atom/iCal URLs: not the profile id, so a shared calendar URL
+    # can be reset without moving the resident's profile.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "Start over": feedback before this no longer moves the ranking (saved items and hidden
+    # items stay what they are).
+    learning_reset_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TransferCode(Base):
+    """A short, single-use code that moves a profile to another device (stored hashed)."""
+
+    __tablename__ = "transfer_code"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"),
+                                            index=True)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Feedback(Base):
@@ -106,9 +178,15 @@ class Notice(Base):
     severity: Mapped[str] = mapped_column(String(20))  # emergency | warning | info
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
-    # Empty lists mean "everyone"; otherwise a profile must match a category or an area.
+    # Empty lists mean "everyone"; each non-empty list narrows the audience (see reaches()).
     scope_categories: Mapped[list[str]] = mapped_column(default=list)
     scope_areas: Mapped[list[str]] = mapped_column(default=list)
+    scope_life_stages: Mapped[list[str]] = mapped_column(default=list)
+    # Where it came from: "editor", or "jma" for an automatic weather warning.
+    origin: Mapped[str] = mapped_column(String(20), default="editor")
+    # Idempotency key of automatic notices (one notice per JMA area + warning kind).
+    external_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     starts_at: Mapped[datetime] = mapped_column(default=utcnow)
     ends_at: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(20), default="published")  # published | cancelled
@@ -138,14 +216,17 @@ class AuditLog(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ReadStat(Base):
-    """Daily read counters, flushed from the cache so nothing is lost with it."""
+class ReadCounter(Base):
+    """Hourly read counters (impressions, opens, saves, hides) per article and resident ward,
+    flushed from the hot store so nothing is lost with it. No profile id: aggregates only."""
 
-    __tablename__ = "read_stat"
+    __tablename__ = "read_counter"
 
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # JST date, YYYY-MM-DD
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)  # JST hour of day
     article_id: Mapped[int] = mapped_column(
         ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
     )
+    ward: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" = no ward chosen
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    count: Mapped[float] = mapped_column(Float, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
+from portal.services import analytics
 from portal.services.feed import personal_feed
 from portal.services.notices import notices_for
 from portal.services.profiles import (
@@ -166,6 +167,7 @@ def get_feed(
     profile = _profile_or_404(session, profile_id)
     now = utcnow()
     items = personal_feed(ctx, session, profile, now=now, limit=limit, offset=offset)
+    analytics.record(ctx, profile, [item.article.id for item in items], "impression", now)
     return FeedOut(
         notices=[
             NoticeOut(id=str(n.id), severity=n.severity, title=n.title, body=n.body)
@@ -186,13 +188,15 @@ def get_feed(
 
 
 @router.post("/profiles/{profile_id}/feedback", status_code=status.HTTP_201_CREATED)
-def post_feedback(profile_id: str, body: FeedbackIn, session: SessionDep) -> dict[str, str]:
+def post_feedback(profile_id: str, body: FeedbackIn, ctx: CtxDep, session: SessionDep
+                  ) -> dict[str, str]:
     profile = _profile_or_404(session, profile_id)
     if session.get(Article, int(body.article_id)) is None:
         raise HTTPException(status_code=422, detail=[{
             "loc": ["body", "article_id"], "type": "value_error", "msg": "unknown article",
         }])
     add_feedback(session, profile, int(body.article_id), body.kind)
+    analytics.record(ctx, profile, [int(body.article_id)], body.kind)
     session.commit()
     return {"status": "ok", "kind": body.kind, "article_id": body.article_id}
 

@@ -1,4 +1,4 @@
-"""Editors' priority notices: who they reach and when."""
+"""Editors' priority notices: who they reach and when; every change audited."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import AuditLog, Notice, Profile
+from portal.db.models import AuditLog, Notice, Profile, utcnow
 
 SEVERITIES = ("emergency", "warning", "info")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -25,6 +25,11 @@ class NoticeInput:
     scope_areas: list[str]
     starts_at: datetime
     ends_at: datetime | None
+    scope_life_stages: list[str] | None = None
+
+
+class NoticeError(ValueError):
+    """Invalid notice input; the message is a translation key."""
 
 
 def audit(session: Session, editor_id: int | None, action: str, target: str,
@@ -32,23 +37,80 @@ def audit(session: Session, editor_id: int | None, action: str, target: str,
     session.add(AuditLog(editor_id=editor_id, action=action, target=target, detail=detail or {}))
 
 
-def create_notice(session: Session, editor_id: int | None, data: NoticeInput) -> Notice:
-    notice = Notice(
-        severity=data.severity, title=data.title, body=data.body,
-        scope_categories=list(data.scope_categories), scope_areas=list(data.scope_areas),
-        starts_at=data.starts_at, ends_at=data.ends_at, state="published",
-        created_by=editor_id,
-    )
+def _validate(data: NoticeInput) -> None:
+    if not data.title.strip():
+        raise NoticeError("editor.error_title")
+    if data.severity not in SEVERITIES:
+        raise NoticeError("editor.error_severity")
+    if data.ends_at is not None and data.ends_at <= data.starts_at:
+        raise NoticeError("editor.error_period")
+
+
+def _snapshot(notice: Notice) -> dict[str, Any]:
+    return {
+        "severity": notice.severity, "title": notice.title, "body": notice.body,
+        "scope_categories": list(notice.scope_categories),
+        "scope_areas": list(notice.scope_areas),
+        "scope_life_stages": list(notice.scope_life_stages or []),
+        "starts_at": notice.starts_at.isoformat() if notice.starts_at else None,
+        "ends_at": notice.ends_at.isoformat() if notice.ends_at else None,
+    }
+
+
+def _apply(notice: Notice, data: NoticeInput) -> None:
+    notice.severity = data.severity
+    notice.title = data.title.strip()
+    notice.body = data.body.strip()
+    notice.scope_categories = list(data.scope_categories)
+    notice.scope_areas = list(data.scope_areas)
+    notice.scope_life_stages = list(data.scope_life_stages or [])
+    notice.starts_at = data.starts_at
+    notice.ends_at = data.ends_at
+    notice.updated_at = utcnow()
+
+
+def create_notice(session: Session, editor_id: int | None, data: NoticeInput, *,
+                  origin: str = "editor", external_key: str | None = None) -> Notice:
+    _validate(data)
+    notice = Notice(state="published", created_by=editor_id, origin=origin,
+                    external_key=external_key)
+    _apply(notice, data)
     session.add(notice)
     session.flush()
     audit(session, editor_id, "notice.create", f"notice:{notice.id}",
-          {"severity": data.severity, "title": data.title})
+          {"origin": origin, **_snapshot(notice)})
     return notice
 
 
-def cancel_notice(session: Session, editor_id: int | None, notice: Notice) -> None:
+def update_notice(session: Session, editor_id: int | None, notice: Notice,
+                  data: NoticeInput) -> None:
+    _validate(data)
+    before = _snapshot(notice)
+    _apply(notice, data)
+    after = _snapshot(notice)
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    audit(session, editor_id, "notice.update", f"notice:{notice.id}", changed)
+
+
+def cancel_notice(session: Session, editor_id: int | None, notice: Notice,
+                  reason: str = "") -> None:
+    if notice.state == "cancelled":
+        return
     notice.state = "cancelled"
-    audit(session, editor_id, "notice.cancel", f"notice:{notice.id}")
+    notice.updated_at = utcnow()
+    audit(session, editor_id, "notice.cancel", f"notice:{notice.id}",
+          {"reason": reason} if reason else {})
+
+
+def notice_status(notice: Notice, now: datetime) -> str:
+    """What residents see right now: scheduled, active, ended or cancelled."""
+    if notice.state == "cancelled":
+        return "cancelled"
+    if notice.starts_at > now:
+        return "scheduled"
+    if notice.ends_at is not None and notice.ends_at <= now:
+        return "ended"
+    return "active"
 
 
 def active_notices(session: Session, now: datetime) -> list[Notice]:
@@ -60,20 +122,33 @@ def active_notices(session: Session, now: datetime) -> list[Notice]:
     return sorted(session.scalars(query), key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
 
 
-def reaches(notice: Notice, categories: Iterable[str], areas: Iterable[str]) -> bool:
+def reaches(notice: Notice, categories: Iterable[str], areas: Iterable[str],
+            life_stages: Iterable[str] = ()) -> bool:
     """Everyone when unscoped; otherwise the profile must match every scope that is set
     (a notice for ward A and 子育て reaches parents in ward A, not all of ward A)."""
-    if notice.scope_categories and not set(notice.scope_categories) & set(categories):
-        return False
-    return not (notice.scope_areas and not set(notice.scope_areas) & set(areas))
+    for scope, chosen in ((notice.scope_categories, categories), (notice.scope_areas, areas),
+                          (notice.scope_life_stages or [], life_stages)):
+        if scope and not set(scope) & set(chosen):
+            return False
+    return True
+
+
+def is_for_everyone(notice: Notice) -> bool:
+    return not (notice.scope_categories or notice.scope_areas or notice.scope_life_stages)
+
+
+def filter_for(notices: Iterable[Notice], profile: Profile | None) -> list[Notice]:
+    if profile is None:
+        return [n for n in notices if is_for_everyone(n)]
+    return [n for n in notices
+            if reaches(n, profile.categories, profile.areas, profile.life_stages)]
 
 
 def notices_for(session: Session, profile: Profile | None, now: datetime) -> list[Notice]:
-    notices = active_notices(session, now)
-    if profile is None:
-        return [n for n in notices if not n.scope_categories and not n.scope_areas]
-    return [n for n in notices if reaches(n, profile.categories, profile.areas)]
+    return filter_for(active_notices(session, now), profile)
 
 
 def all_notices(session: Session, limit: int = 100) -> list[Notice]:
     return list(session.scalars(select(Notice).order_by(Notice.id.desc()).limit(limit)))
+
+

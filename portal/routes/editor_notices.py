@@ -1,0 +1,160 @@
+"""Editor console: priority notices — write, preview, schedule, edit, withdraw."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from portal.context import AppContext
+from portal.db.models import Editor, Notice
+from portal.i18n import JST
+from portal.services.notices import (
+    SEVERITIES,
+    NoticeError,
+    NoticeInput,
+    cancel_notice,
+    create_notice,
+    update_notice,
+)
+from portal.services.sources import utcnow
+from portal.web import (
+    CsrfChecked,
+    CtxDep,
+    EditorRole,
+    SessionDep,
+    csrf_token,
+    page_context,
+    request_language,
+)
+
+router = APIRouter(prefix="/editor", include_in_schema=False)
+
+
+def parse_local(value: str) -> datetime | None:
+    """A datetime-local form value, read as Japan time."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=JST) if value else None
+    except ValueError:
+        return None
+
+
+def local_value(moment: datetime | None) -> str:
+    return moment.astimezone(JST).strftime("%Y-%m-%dT%H:%M") if moment else ""
+
+
+def parse_notice_form(ctx: AppContext, form: FormData) -> NoticeInput:
+    cats = {c.slug for c in ctx.taxonomy.categories}
+    areas = {a.slug for a in ctx.areas}
+    stages = {s.slug for s in ctx.taxonomy.life_stages}
+    return NoticeInput(
+        severity=str(form.get("severity", "info")),
+        title=str(form.get("title", "")).strip()[:200],
+        body=str(form.get("body", "")).strip()[:5000],
+        scope_categories=[v for v in form.getlist("scope_categories") if v in cats],
+        scope_areas=[v for v in form.getlist("scope_areas") if v in areas],
+        scope_life_stages=[v for v in form.getlist("scope_life_stages") if v in stages],
+        starts_at=parse_local(str(form.get("starts_at", ""))) or utcnow(),
+        ends_at=parse_local(str(form.get("ends_at", ""))),
+    )
+
+
+def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: NoticeInput | None,
+               notice: Notice | None, error: str | None = None, preview: bool = False,
+               status_code: int = 200) -> Response:
+    lang = request_language(request)
+    values: dict[str, Any] = {
+        "severity": data.severity if data else "info",
+        "title": data.title if data else "", "body": data.body if data else "",
+        "scope_categories": set(data.scope_categories) if data else set(),
+        "scope_areas": set(data.scope_areas) if data else set(),
+        "scope_life_stages": set(data.scope_life_stages or []) if data else set(),
+        "starts_at": local_value(data.starts_at) if data and notice else "",
+        "ends_at": local_value(data.ends_at) if data else "",
+    }
+    return request.app.state.templates.TemplateResponse(
+        request, "pages/editor_notice_form.html",
+        page_context(request, lang, csrf=csrf_token(request), editor=editor, notice=notice,
+                     values=values,
+                     error=error, preview=data if preview else None, severities=SEVERITIES,
+                     categories=ctx.taxonomy.categories, areas=ctx.areas,
+                     life_stages=ctx.taxonomy.life_stages),
+        status_code=status_code,
+    )
+
+
+def _notify(ctx: AppContext, notice: Notice) -> None:
+    ctx.live.publish({"type": "notice", "id": notice.id})
+
+
+@router.get("/notices/new")
+def new_notice(request: Request, ctx: CtxDep, editor: EditorRole) -> Response:
+    return _form_page(request, ctx, editor, data=None, notice=None)
+
+
+async def _submit(request: Request, ctx: AppContext, session: Session, editor: Editor,
+                  notice: Notice | None) -> Response:
+    """Preview, create or update from the notice form: one path for new and edited."""
+    form = await request.form()
+    data = parse_notice_form(ctx, form)
+    if form.get("action") == "preview":
+        return _form_page(request, ctx, editor, data=data, notice=notice, preview=True)
+    is_new = notice is None
+    try:
+        if notice is None:
+            notice = create_notice(session, editor.id, data)
+        else:
+            update_notice(session, editor.id, notice, data)
+    except NoticeError as exc:
+        return _form_page(request, ctx, editor, data=data, notice=notice, error=str(exc),
+                          status_code=422)
+    flash = "editor.published_ok" if is_new else "editor.saved_ok"
+    session.commit()
+    _notify(ctx, notice)
+    return RedirectResponse(f"/editor/?flash={flash}", status_code=303)
+
+
+@router.post("/notices")
+async def publish_notice(request: Request, ctx: CtxDep, session: SessionDep,
+                         editor: EditorRole, _csrf: CsrfChecked) -> Response:
+    return await _submit(request, ctx, session, editor, None)
+
+
+def _notice_or_404(session: SessionDep, notice_id: int) -> Notice:
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        raise HTTPException(status_code=404)
+    return notice
+
+
+@router.get("/notices/{notice_id}/edit")
+def edit_notice(notice_id: int, request: Request, ctx: CtxDep, session: SessionDep,
+                editor: EditorRole) -> Response:
+    notice = _notice_or_404(session, notice_id)
+    data = NoticeInput(
+        severity=notice.severity, title=notice.title, body=notice.body,
+        scope_categories=notice.scope_categories, scope_areas=notice.scope_areas,
+        scope_life_stages=notice.scope_life_stages, starts_at=notice.starts_at,
+        ends_at=notice.ends_at,
+    )
+    return _form_page(request, ctx, editor, data=data, notice=notice)
+
+
+@router.post("/notices/{notice_id}")
+async def save_notice(notice_id: int, request: Request, ctx: CtxDep, session: SessionDep,
+                      editor: EditorRole, _csrf: CsrfChecked) -> Response:
+    return await _submit(request, ctx, session, editor, _notice_or_404(session, notice_id))
+
+
+@router.post("/notices/{notice_id}/cancel")
+def withdraw_notice(notice_id: int, ctx: CtxDep, session: SessionDep, editor: EditorRole,
+                    _csrf: CsrfChecked) -> Response:
+    notice = _notice_or_404(session, notice_id)
+    cancel_notice(session, editor.id, notice)
+    session.commit()
+    _notify(ctx, notice)
+    return RedirectResponse("/editor/?flash=editor.withdrawn_ok", status_code=303)

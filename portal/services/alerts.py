@@ -1,0 +1,121 @@
+"""Official alerts: JMA weather warnings for the city's areas become notices by themselves.
+
+特別警報 → emergency, 警報 → warning (advisories are left to the weather apps). One notice
+per (JMA area, warning kind), keyed by `external_key`, so re-reading a report changes
+nothing. A report older than the notice's last change is ignored: an editor who withdrew an
+automatic notice is not overruled by the same report, only by a new 発表.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawlers import CrawlError, Fetcher
+from crawlers.jma import (
+    WarningArea,
+    WarningKind,
+    WarningReport,
+    is_warning_report,
+    parse_jma_feed,
+    parse_warning_report,
+)
+from portal.context import AppContext
+from portal.db.models import Notice
+from portal.db.session import session_scope
+from portal.services.notices import NoticeInput, cancel_notice, create_notice
+from portal.services.sources import utcnow
+
+log = logging.getLogger(__name__)
+MAX_REPORTS = 50
+
+
+@dataclass
+class AlertsReport:
+    reports: int = 0
+    changed_notice_ids: list[int] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _input(report: WarningReport, area: WarningArea, kind: WarningKind, ward: str
+           ) -> NoticeInput:
+    issued = report.reported_at.strftime("%Y-%m-%d %H:%M") if report.reported_at else ""
+    body = "\n\n".join(filter(None, [report.headline, f"{report.office} {issued} 発表"]))
+    return NoticeInput(
+        severity=kind.severity or "warning", title=f"{kind.name}({area.name})", body=body,
+        scope_categories=[], scope_areas=[ward] if ward else [],
+        starts_at=report.reported_at or utcnow(), ends_at=None,
+    )
+
+
+def apply_report(session: Session, report: WarningReport, codes: dict[str, str]) -> list[int]:
+    """Create, update or withdraw notices from one report; returns the changed notice ids."""
+    if report.status != "通常":  # 訓練 (drill) and 試験 (test) reports are not real
+        return []
+    changed: list[int] = []
+    for area in report.areas:
+        if area.code not in codes:
+            continue
+        for kind in area.kinds:
+            if kind.severity is None:
+                continue
+            key = f"jma:{area.code}:{kind.code}"
+            notice = session.scalar(select(Notice).where(Notice.external_key == key))
+            if notice is not None and report.reported_at is not None \
+                    and notice.updated_at >= report.reported_at:
+                continue  # stale, or an editor acted after this report
+            data = _input(report, area, kind, codes[area.code])
+            if not kind.in_force:
+                if notice is None or notice.state != "published":
+                    continue
+                cancel_notice(session, None, notice, reason=f"JMA: {kind.status}")
+            elif notice is None:
+                notice = create_notice(session, None, data, origin="jma", external_key=key)
+            elif notice.state == "published" or kind.status == "発表":
+                notice.state = "published"
+                notice.title, notice.body, notice.severity = data.title, data.body, data.severity
+            else:
+                continue  # withdrawn by an editor and only continued by JMA: stays withdrawn
+            # The report's own time, so a later report (or an editor's action) wins.
+            notice.updated_at = report.reported_at or utcnow()
+            changed.append(notice.id)
+    return changed
+
+
+async def ingest_jma(ctx: AppContext) -> AlertsReport:
+    """Read the JMA feed and apply every warning report in it, oldest first."""
+    result = AlertsReport()
+    url, codes = ctx.settings.jma_feed_url, ctx.city.jma_codes
+    if not url or not codes:
+        return result
+    async with Fetcher(allow=ctx.settings.crawl_allow,
+                       timeout=ctx.settings.crawl_timeout_seconds) as fetcher:
+        try:
+            entries = parse_jma_feed((await fetcher.fetch(url)).content)
+        except CrawlError as exc:
+            result.errors.append(f"{url}: {exc}")
+            return result
+        reports = [e for e in entries if is_warning_report(e)]
+        reports.sort(key=lambda e: e.updated or utcnow())
+        for entry in reports[-MAX_REPORTS:]:
+            try:
+                report = parse_warning_report((await fetcher.fetch(entry.url)).content)
+            except CrawlError as exc:
+                result.errors.append(f"{entry.url}: {exc}")
+                continue
+            result.reports += 1
+            result.changed_notice_ids += await asyncio.to_thread(_store, ctx, report, codes)
+    for notice_id in result.changed_notice_ids:
+        ctx.live.publish({"type": "notice", "id": notice_id})
+    if result.errors:
+        log.warning("JMA alerts: %s", "; ".join(result.errors))
+    return result
+
+
+def _store(ctx: AppContext, report: WarningReport, codes: dict[str, str]) -> list[int]:
+    with session_scope(ctx.sessions) as session:
+        return apply_report(session, report, codes)

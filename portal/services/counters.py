@@ -1,0 +1,123 @@
+"""Read counters: incremented in the hot store on every view, flushed to SQL periodically.
+
+A counter's field is "day|hour|article_id|ward|kind". Redis keeps them in one hash; a flush
+renames the hash first (atomic), so increments arriving during the flush start a new one,
+and a flush that fails to reach SQL leaves the renamed hash to be retried. At most the
+counts since the last flush are lost if Redis itself is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol
+
+import redis
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.db.models import Article, ReadCounter
+from portal.i18n import JST
+
+log = logging.getLogger(__name__)
+KINDS = ("impression", "open", "save", "hide", "more", "less")
+PENDING = "mymachi:counters:pending"
+FLUSHING = "mymachi:counters:flushing:"
+
+
+def counter_field(article_id: int, kind: str, ward: str, at: datetime) -> str:
+    local = at.astimezone(JST)
+    return f"{local:%Y-%m-%d}|{local.hour}|{article_id}|{ward}|{kind}"
+
+
+class Counters(Protocol):
+    def add(self, fields: Iterable[str]) -> None: ...
+    def flush(self, engine: Engine) -> int: ...
+
+
+def _write(engine: Engine, counts: Counter[str]) -> int:
+    """Add the counts to SQL (upsert: count = count + n), in one transaction."""
+    rows = []
+    for field, n in counts.items():
+        day, hour, article_id, ward, kind = field.split("|")
+        rows.append({"day": day, "hour": int(hour), "article_id": int(article_id),
+                     "ward": ward, "kind": kind, "count": n})
+    if not rows:
+        return 0
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ReadCounter)
+    statement = statement.on_conflict_do_update(
+        index_elements=["day", "hour", "article_id", "ward", "kind"],
+        set_={"count": ReadCounter.count + statement.excluded.count},
+    )
+    with engine.begin() as conn:
+        # Counts of articles deleted meanwhile are dropped, not an error.
+        ids = {r["article_id"] for r in rows}
+        existing = set(conn.scalars(select(Article.id).where(Article.id.in_(ids))))
+        rows = [r for r in rows if r["article_id"] in existing]
+        if rows:
+            conn.execute(statement, rows)
+    return len(rows)
+
+
+class MemoryCounters:
+    """In-process counters for the embedded default."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Counter[str] = Counter()
+
+    def add(self, fields: Iterable[str]) -> None:
+        with self._lock:
+            self._pending.update(fields)
+
+    def flush(self, engine: Engine) -> int:
+        with self._lock:
+            taken, self._pending = self._pending, Counter()
+        try:
+            return _write(engine, taken)
+        except Exception:
+            with self._lock:
+                self._pending.update(taken)  # keep them for the next flush
+            raise
+
+
+class RedisCounters:
+    """Counters in one Redis hash, shared by every web process."""
+
+    def __init__(self, url: str) -> None:
+        self._client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+    def add(self, fields: Iterable[str]) -> None:
+        try:
+            pipe = self._client.pipeline(transaction=False)
+            for field in fields:
+                pipe.hincrby(PENDING, field, 1)
+            pipe.execute()
+        except redis.RedisError as exc:  # counting must never break a page
+            log.warning("counters: Redis unavailable, counts dropped: %s", exc)
+
+    def flush(self, engine: Engine) -> int:
+        # Leftovers of a flush that could not reach SQL go first.
+        keys = [k.decode() for k in self._client.scan_iter(FLUSHING + "*")]
+        try:
+            key = FLUSHING + uuid.uuid4().hex
+            self._client.rename(PENDING, key)
+            keys.append(key)
+        except redis.ResponseError:
+            pass  # nothing pending
+        written = 0
+        for key in keys:
+            raw = self._client.hgetall(key)
+            counts = Counter({f.decode(): int(v) for f, v in raw.items()})
+            written += _write(engine, counts)
+            self._client.delete(key)
+        return written
+
+
+def make_counters(redis_url: str | None) -> Counters:
+    return RedisCounters(redis_url) if redis_url else MemoryCounters()
