@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -28,6 +28,7 @@ from portal.web import (
     EditorRole,
     SessionDep,
     csrf_token,
+    get_or_404,
     page_context,
     request_language,
 )
@@ -36,18 +37,34 @@ router = APIRouter(prefix="/editor", include_in_schema=False)
 
 
 def parse_local(value: str) -> datetime | None:
-    """A datetime-local form value, read as Japan time."""
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=JST) if value else None
-    except ValueError:
+    """A datetime-local form value, read as Japan time; empty is None, nonsense an error."""
+    if not value:
         return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise NoticeError("editor.error_date") from None
+    if not 2000 <= moment.year <= 2999:
+        raise NoticeError("editor.error_date")
+    return moment.replace(tzinfo=JST)
 
 
 def local_value(moment: datetime | None) -> str:
     return moment.astimezone(JST).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
-def parse_notice_form(ctx: AppContext, form: FormData) -> NoticeInput:
+def parse_notice_form(ctx: AppContext, form: FormData, *, strict: bool = True) -> NoticeInput:
+    """The notice form as input; raises NoticeError for a date that is not one (with
+    strict=False such a date is left out, to show the form again with the rest kept)."""
+
+    def moment(key: str) -> datetime | None:
+        try:
+            return parse_local(str(form.get(key, "")))
+        except NoticeError:
+            if strict:
+                raise
+            return None
+
     cats = {c.slug for c in ctx.taxonomy.categories}
     areas = {a.slug for a in ctx.areas}
     stages = {s.slug for s in ctx.taxonomy.life_stages}
@@ -58,14 +75,16 @@ def parse_notice_form(ctx: AppContext, form: FormData) -> NoticeInput:
         scope_categories=[v for v in form.getlist("scope_categories") if v in cats],
         scope_areas=[v for v in form.getlist("scope_areas") if v in areas],
         scope_life_stages=[v for v in form.getlist("scope_life_stages") if v in stages],
-        starts_at=parse_local(str(form.get("starts_at", ""))) or utcnow(),
-        ends_at=parse_local(str(form.get("ends_at", ""))),
+        starts_at=moment("starts_at") or utcnow(),
+        ends_at=moment("ends_at"),
     )
 
 
 def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: NoticeInput | None,
                notice: Notice | None, error: str | None = None, preview: bool = False,
-               status_code: int = 200) -> Response:
+               typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    """The notice form. `typed` holds the dates as the editor typed them, so a preview or
+    an error never turns a scheduled start into "now"."""
     lang = request_language(request)
     values: dict[str, Any] = {
         "severity": data.severity if data else "info",
@@ -75,6 +94,7 @@ def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: Notic
         "scope_life_stages": set(data.scope_life_stages or []) if data else set(),
         "starts_at": local_value(data.starts_at) if data and notice else "",
         "ends_at": local_value(data.ends_at) if data else "",
+        **(typed or {}),
     }
     return request.app.state.templates.TemplateResponse(
         request, "pages/editor_notice_form.html",
@@ -100,9 +120,15 @@ async def _submit(request: Request, ctx: AppContext, session: Session, editor: E
                   notice: Notice | None) -> Response:
     """Preview, create or update from the notice form: one path for new and edited."""
     form = await request.form()
-    data = parse_notice_form(ctx, form)
+    typed = {key: str(form.get(key, ""))[:30] for key in ("starts_at", "ends_at")}
+    try:
+        data = parse_notice_form(ctx, form)
+    except NoticeError as exc:
+        return _form_page(request, ctx, editor, data=parse_notice_form(ctx, form, strict=False),
+                          notice=notice, error=str(exc), typed=typed, status_code=422)
     if form.get("action") == "preview":
-        return _form_page(request, ctx, editor, data=data, notice=notice, preview=True)
+        return _form_page(request, ctx, editor, data=data, notice=notice, preview=True,
+                          typed=typed)
     is_new = notice is None
     try:
         if notice is None:
@@ -111,7 +137,7 @@ async def _submit(request: Request, ctx: AppContext, session: Session, editor: E
             update_notice(session, editor.id, notice, data)
     except NoticeError as exc:
         return _form_page(request, ctx, editor, data=data, notice=notice, error=str(exc),
-                          status_code=422)
+                          typed=typed, status_code=422)
     flash = "editor.published_ok" if is_new else "editor.saved_ok"
     session.commit()
     _notify(ctx, notice)
@@ -125,10 +151,7 @@ async def publish_notice(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 def _notice_or_404(session: SessionDep, notice_id: int) -> Notice:
-    notice = session.get(Notice, notice_id)
-    if notice is None:
-        raise HTTPException(status_code=404)
-    return notice
+    return get_or_404(session, Notice, notice_id)
 
 
 @router.get("/notices/{notice_id}/edit")

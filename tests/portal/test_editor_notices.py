@@ -156,3 +156,41 @@ def test_admin_manages_accounts_and_sources(ctx, client_for, demo_city) -> None:
     assert "サイトがエラーを返しました" in broken.text
     audit = client.get("/editor/audit").text
     assert "editor.create" in audit and "source.add" in audit
+
+
+def test_preview_keeps_the_scheduled_start_and_bad_dates_are_refused(ctx, client_for) -> None:
+    client = client_for(ctx)
+    pid = _profile(client, categories=["tax"])
+    token = login_as(client, ctx, "koho", "editor")
+    tomorrow = _local(timedelta(days=1))
+    preview = client.post("/editor/notices", data={"csrf_token": token, "severity": "info",
+                                                   "title": "予約", "starts_at": tomorrow,
+                                                   "action": "preview"})
+    # The form comes back with the start as typed, so "publish" next keeps the schedule.
+    assert f'name="starts_at" type="datetime-local" value="{tomorrow}"' in preview.text
+    for bad in ("tomorrow morning", "0001-01-01T00:00"):
+        refused = client.post("/editor/notices", data={"csrf_token": token, "severity": "info",
+                                                       "title": "壊れた日付", "starts_at": bad})
+        assert refused.status_code == 422 and "日時の形式が正しくありません" in refused.text
+        assert 'value="壊れた日付"' in refused.text  # nothing the editor typed is lost
+    assert _notice_titles(client, pid) == []
+
+
+def test_console_shows_only_its_own_messages_and_one_audit_row_per_account(ctx, client_for,
+                                                                          demo_city) -> None:
+    client = client_for(ctx)
+    token = login_as(client, ctx, "root", "admin")
+    assert "偽のお知らせです" not in client.get("/editor/?flash=偽のお知らせです").text
+    assert "お知らせを掲載しました。" in client.get("/editor/?flash=editor.published_ok").text
+    client.post("/editor/accounts", data={"csrf_token": token, "username": "writer",
+                                          "password": "long-enough-pass", "role": "editor"})
+    with ctx.sessions() as session:
+        rows = session.scalars(select(AuditLog).where(AuditLog.action == "editor.create",
+                                                      AuditLog.detail["username"].as_string()
+                                                      == "writer")).all()
+        assert len(rows) == 1 and rows[0].editor_id is not None
+    source = demo_city.sources[0]
+    form = {"csrf_token": token, "url": source["url"], "department": source["department"]}
+    client.post("/editor/sources", data={**form, "action": "add"})
+    again = client.post("/editor/sources", data={**form, "action": "add"})
+    assert again.status_code == 422 and "すでに登録されています" in again.text
