@@ -21,7 +21,9 @@ WARNING_REPORT_TITLES = ("気象警報・注意報",)
 # Kind codes: 特別警報 (emergency) and 警報 (warning); the rest are 注意報 (advisories).
 EMERGENCY_CODES = frozenset({"32", "33", "35", "36", "37", "38"})
 WARNING_CODES = frozenset({"02", "03", "04", "05", "06", "07", "08"})
-ENDED_STATUSES = frozenset({"解除", "特別警報から警報", "特別警報から注意報", "警報から注意報"})
+# A kind's status tells how it came to be (発表, 継続, 特別警報から警報: this 警報 replaced a
+# 特別警報, …); only these mean the kind itself is not in force.
+ENDED_STATUSES = frozenset({"解除", "発表警報・注意報はなし"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class WarningKind:
 
     @property
     def in_force(self) -> bool:
-        return self.status not in ENDED_STATUSES and self.status != "発表警報・注意報はなし"
+        return self.status not in ENDED_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

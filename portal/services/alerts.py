@@ -27,7 +27,7 @@ from crawlers.jma import (
 from portal.context import AppContext
 from portal.db.models import Notice
 from portal.db.session import session_scope
-from portal.services.notices import NoticeInput, cancel_notice, create_notice
+from portal.services.notices import NoticeInput, cancel_notice, create_notice, update_notice
 from portal.services.sources import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,32 +52,48 @@ def _input(report: WarningReport, area: WarningArea, kind: WarningKind, ward: st
     )
 
 
+def _newer(report: WarningReport, notice: Notice) -> bool:
+    """Only a report newer than the notice's last change may change it (an editor's
+    withdrawal after a report is not overruled by that same report)."""
+    return report.reported_at is None or notice.updated_at < report.reported_at
+
+
 def apply_report(session: Session, report: WarningReport, codes: dict[str, str]) -> list[int]:
-    """Create, update or withdraw notices from one report; returns the changed notice ids."""
+    """Bring the notices of each of the city's areas in line with one report; returns the
+    changed notice ids.
+
+    An area's item lists the kinds in force after this report. A status other than 継続
+    (発表, 特別警報から警報, 注意報から警報, …) is news: it issues (or re-issues) that kind. A
+    kind the item no longer holds in force, such as the 特別警報 after 特別警報から警報, or
+    one marked 解除, is withdrawn.
+    """
     if report.status != "通常":  # 訓練 (drill) and 試験 (test) reports are not real
         return []
     changed: list[int] = []
     for area in report.areas:
         if area.code not in codes:
             continue
-        for kind in area.kinds:
-            if kind.severity is None:
-                continue
-            key = f"jma:{area.code}:{kind.code}"
-            notice = session.scalar(select(Notice).where(Notice.external_key == key))
-            if notice is not None and report.reported_at is not None \
-                    and notice.updated_at >= report.reported_at:
-                continue  # stale, or an editor acted after this report
+        prefix = f"jma:{area.code}:"
+        in_force = {k.code: k for k in area.kinds if k.in_force and k.severity is not None}
+        existing = {n.external_key: n for n in session.scalars(
+            select(Notice).where(Notice.external_key.startswith(prefix)))}
+        for key, notice in existing.items():
+            if key.removeprefix(prefix) not in in_force and notice.state == "published" \
+                    and _newer(report, notice):
+                cancel_notice(session, None, notice, reason="JMA: no longer in force")
+                notice.updated_at = report.reported_at or utcnow()
+                changed.append(notice.id)
+        for code, kind in in_force.items():
             data = _input(report, area, kind, codes[area.code])
-            if not kind.in_force:
-                if notice is None or notice.state != "published":
-                    continue
-                cancel_notice(session, None, notice, reason=f"JMA: {kind.status}")
-            elif notice is None:
-                notice = create_notice(session, None, data, origin="jma", external_key=key)
-            elif notice.state == "published" or kind.status == "発表":
+            notice = existing.get(prefix + code)
+            if notice is None:
+                notice = create_notice(session, None, data, origin="jma",
+                                       external_key=prefix + code)
+            elif not _newer(report, notice):
+                continue
+            elif notice.state == "published" or kind.status != "継続":
                 notice.state = "published"
-                notice.title, notice.body, notice.severity = data.title, data.body, data.severity
+                update_notice(session, None, notice, data)
             else:
                 continue  # withdrawn by an editor and only continued by JMA: stays withdrawn
             # The report's own time, so a later report (or an editor's action) wins.
@@ -108,7 +124,11 @@ async def ingest_jma(ctx: AppContext) -> AlertsReport:
                 result.errors.append(f"{entry.url}: {exc}")
                 continue
             result.reports += 1
-            result.changed_notice_ids += await asyncio.to_thread(_store, ctx, report, codes)
+            try:
+                result.changed_notice_ids += await asyncio.to_thread(_store, ctx, report, codes)
+            except Exception as exc:  # one bad report must not block the ones after it
+                log.exception("JMA report %s could not be applied", entry.url)
+                result.errors.append(f"{entry.url}: {type(exc).__name__}: {exc}")
     for notice_id in result.changed_notice_ids:
         ctx.live.publish({"type": "notice", "id": notice_id})
     if result.errors:

@@ -103,8 +103,12 @@ def test_special_warning_reaches_only_its_ward_and_is_lifted(ctx, jma) -> None:
     assert _seen_by(ctx, areas=["kita"]) == []  # other ward; advisories never become notices
     asyncio.run(ingest_jma(ctx))  # the same report again changes nothing
     assert len(_seen_by(ctx, areas=["chuo"])) == 1
-    jma.publish(kind=("大雨特別警報", "33"), status="特別警報から警報",
+    # Downgraded: the item now holds 大雨警報 "特別警報から警報"; the 特別警報 is gone from it.
+    jma.publish(kind=("大雨警報", "03"), status="特別警報から警報",
                 at=t0 + timedelta(minutes=10))
+    asyncio.run(ingest_jma(ctx))
+    assert _seen_by(ctx, areas=["chuo"]) == [("warning", "大雨警報(若葉野市中央区)", "jma")]
+    jma.publish(kind=("大雨警報", "03"), status="解除", at=t0 + timedelta(minutes=20))
     asyncio.run(ingest_jma(ctx))
     assert _seen_by(ctx, areas=["chuo"]) == []
 
