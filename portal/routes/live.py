@@ -77,7 +77,8 @@ async def live_notices(request: Request, ctx: CtxDep) -> EventSourceResponse:
     async def events() -> AsyncIterator[dict[str, Any]]:
         last: list[tuple[int, Any]] | None = None
         async with live.subscribe() as queue:
-            change = 0
+            # At least as new as this process's latest change: never older than the page.
+            change = live.sequence
             while True:
                 notices = filter_for(await shared.get(ctx, change), profile)
                 state = [(n.id, n.updated_at) for n in notices]

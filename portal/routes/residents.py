@@ -128,18 +128,22 @@ def _preview(ctx: AppContext, session: Any, data: ProfileInput) -> list[FeedItem
 
 
 @router.get("/")
-def home(request: Request, ctx: CtxDep, profile: CookieProfile) -> Response:
+def home(request: Request, ctx: CtxDep, session: SessionDep,
+         profile: CookieProfile) -> Response:
     if profile is not None:
         return RedirectResponse("/feed", status_code=303)
-    return settings_page(request, ctx, profile)
+    return settings_page(request, ctx, session, profile)
 
 
 @router.get("/settings")
-def settings_page(request: Request, ctx: CtxDep, profile: CookieProfile) -> Response:
+def settings_page(request: Request, ctx: CtxDep, session: SessionDep,
+                  profile: CookieProfile) -> Response:
     flash = "data.deleted" if request.query_params.get("deleted") == "1" else None
+    # A first-time visitor still sees notices for everyone (an evacuation order), live.
+    notices = notices_for(session, profile, utcnow())
     return _render(request, "pages/onboarding.html",
                    _base(request, profile, errors=[], preview=None, flash=flash,
-                         **_form_context(ctx, profile)))
+                         notices=notices, **_form_context(ctx, profile)))
 
 
 @router.post("/onboarding/preview")

@@ -27,12 +27,14 @@ SHOWN_KINDS = ("impression", "open", "save", "hide")
 
 def record(ctx: AppContext, profile: Profile | None, article_ids: Iterable[int], kind: str,
            at: datetime | None = None) -> None:
-    """Count an event per article, under each ward the resident chose (or none)."""
+    """Count an event once per article, under the resident's ward: the first they chose
+    (the form offers one), or none. Once, so totals by topic or hour are not multiplied
+    for residents who follow several wards."""
     if kind not in KINDS:
         return
     at = at or utcnow()
-    wards = list(profile.areas) if profile is not None and profile.areas else [""]
-    ctx.counters.add(counter_field(aid, kind, ward, at) for aid in article_ids for ward in wards)
+    ward = profile.areas[0] if profile is not None and profile.areas else ""
+    ctx.counters.add(counter_field(aid, kind, ward, at) for aid in article_ids)
 
 
 @dataclass(frozen=True, slots=True)

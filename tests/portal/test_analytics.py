@@ -171,3 +171,16 @@ def test_html_feed_views_and_opens_are_counted_even_from_the_page_cache(crawled_
                                .group_by(ReadCounter.kind)).all()
     counts = dict(rows)
     assert counts["impression"] == 40 and counts["open"] == 1
+
+
+def test_a_resident_of_several_wards_is_counted_once(articles_ctx) -> None:
+    from portal.db.models import Profile
+    from portal.services.analytics import record
+
+    ctx = articles_ctx
+    (a,) = _some_article_ids(ctx, 1)
+    resident = Profile(id="x", categories={}, areas=["chuo", "kita", "minami"],
+                       life_stages=[], keywords=[])
+    record(ctx, resident, [a], "impression", AT)
+    ctx.counters.flush(ctx.engine)
+    assert _total(ctx) == 1

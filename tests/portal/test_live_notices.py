@@ -165,3 +165,11 @@ def test_one_change_is_read_from_sql_once_for_all_open_pages(sqlite_url, make_ct
 
     asyncio.run(two_changes())
     assert len(reads) == 2
+
+
+def test_first_time_visitor_sees_notices_for_everyone(sqlite_url, make_ctx) -> None:
+    ctx = make_ctx(sqlite_url)
+    with LiveServer(ctx) as server:
+        _publish(server, ctx, "避難指示 全域")
+        landing = httpx.get(server.url + "/", timeout=10).text  # no profile yet
+        assert "避難指示 全域" in landing and 'sse-connect="/live/notices"' in landing
