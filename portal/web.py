@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
@@ -20,6 +20,7 @@ from portal.i18n import JST, days_until, format_date, normalize_language, t
 from portal.services.profiles import get_profile
 from portal.services.richtext import render_notice_body
 
+T = TypeVar("T")
 PROFILE_COOKIE = "mymachi_profile"
 LANG_COOKIE = "mymachi_lang"
 
@@ -156,6 +157,20 @@ def _require(role: str):  # type: ignore[no-untyped-def]
 ViewerRole = Annotated[Editor, Depends(_require("viewer"))]
 EditorRole = Annotated[Editor, Depends(_require("editor"))]
 AdminRole = Annotated[Editor, Depends(_require("admin"))]
+
+
+def get_or_404(session: Session, model: type[T], object_id: int) -> T:
+    """A row by id from a URL; ids out of the column's range are simply not found."""
+    found = session.get(model, object_id) if 0 < object_id < 2**31 else None
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+def flash_key(request: Request) -> str | None:
+    """The ?flash= message of a redirect, if it is one of ours (no made-up text shown)."""
+    key = request.query_params.get("flash", "")
+    return key if key.startswith("editor.") and t(key) != key else None
 
 
 def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from portal.web import (
     CtxDep,
     SessionDep,
     csrf_token,
+    flash_key,
+    get_or_404,
     page_context,
     request_language,
 )
@@ -42,8 +44,7 @@ def _render(request: Request, template: str, status_code: int = 200, **context: 
 def accounts(request: Request, session: SessionDep, editor: AdminRole) -> Response:
     editors = list(session.scalars(select(Editor).order_by(Editor.username)))
     return _render(request, "pages/editor_accounts.html", editor=editor, editors=editors,
-                   roles=ROLES, error=request.query_params.get("error"),
-                   flash=request.query_params.get("flash"))
+                   roles=ROLES, flash=flash_key(request))
 
 
 @router.post("/accounts")
@@ -51,15 +52,13 @@ async def add_account(request: Request, session: SessionDep, editor: AdminRole,
                       _csrf: CsrfChecked) -> Response:
     form = await request.form()
     try:
-        created = create_editor(session, str(form.get("username", ""))[:100],
-                                str(form.get("password", ""))[:1000],
-                                str(form.get("role", "editor")))
+        create_editor(session, str(form.get("username", ""))[:100],
+                      str(form.get("password", ""))[:1000], str(form.get("role", "editor")),
+                      actor_id=editor.id)
     except EditorError as exc:
         editors = list(session.scalars(select(Editor).order_by(Editor.username)))
         return _render(request, "pages/editor_accounts.html", status_code=422, editor=editor,
                        editors=editors, roles=ROLES, error_detail=str(exc), flash=None)
-    audit(session, editor.id, "editor.create", f"editor:{created.id}",
-          {"username": created.username, "role": created.role})
     session.commit()
     return RedirectResponse("/editor/accounts?flash=editor.account_created", status_code=303)
 
@@ -67,9 +66,7 @@ async def add_account(request: Request, session: SessionDep, editor: AdminRole,
 @router.post("/accounts/{editor_id}/active")
 async def set_account_active(editor_id: int, request: Request, session: SessionDep,
                              editor: AdminRole, _csrf: CsrfChecked) -> Response:
-    target = session.get(Editor, editor_id)
-    if target is None:
-        raise HTTPException(status_code=404)
+    target = get_or_404(session, Editor, editor_id)
     active = (await request.form()).get("active") == "1"
     if target.id == editor.id and not active:
         raise HTTPException(status_code=422, detail="you cannot deactivate yourself")
@@ -97,7 +94,7 @@ def audit_log(request: Request, session: SessionDep, editor: AdminRole) -> Respo
 def sources(request: Request, session: SessionDep, editor: AdminRole) -> Response:
     listed = [(s, health_of(s)) for s in list_sources(session)]
     return _render(request, "pages/editor_sources.html", editor=editor, sources=listed,
-                   preview=None, flash=request.query_params.get("flash"))
+                   preview=None, flash=flash_key(request))
 
 
 @router.post("/sources")
@@ -110,6 +107,11 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
     if not url.startswith(("http://", "https://")) or not department:
         return _render(request, "pages/editor_sources.html", status_code=422, editor=editor,
                        sources=listed, preview=None, error="editor.error_source_form",
+                       values={"url": url, "department": department})
+    if session.scalar(select(Source.id).where(Source.url == url)) is not None:
+        # Adding it again would reset its kind and rules: edit the listed one instead.
+        return _render(request, "pages/editor_sources.html", status_code=422, editor=editor,
+                       sources=listed, preview=None, error="editor.source_exists",
                        values={"url": url, "department": department})
     if form.get("action") != "add":
         # A test fetch exactly as the crawler would do it, shown before anything is saved.
@@ -130,9 +132,7 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
 @router.post("/sources/{source_id}/paused")
 async def pause_source(source_id: int, request: Request, session: SessionDep,
                        editor: AdminRole, _csrf: CsrfChecked) -> Response:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise HTTPException(status_code=404)
+    source = get_or_404(session, Source, source_id)
     source.paused = (await request.form()).get("paused") == "1"
     if not source.paused:
         source.next_fetch_at = None  # resume now, not after the old backoff
@@ -149,9 +149,7 @@ RULE_FIELDS = ("item", "link", "title", "date")
 async def edit_source_rules(source_id: int, request: Request, session: SessionDep,
                             editor: AdminRole, _csrf: CsrfChecked) -> Response:
     """CSS selectors for a department that only has an HTML list page."""
-    source = session.get(Source, source_id)
-    if source is None:
-        raise HTTPException(status_code=404)
+    source = get_or_404(session, Source, source_id)
     form = await request.form()
     rules = {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS}
     rules = {k: v for k, v in rules.items() if v}
@@ -159,6 +157,8 @@ async def edit_source_rules(source_id: int, request: Request, session: SessionDe
     source.rules = rules
     if rules.get("item") and rules.get("link"):
         source.kind = "html"
+    elif source.kind == "html":
+        source.kind = "auto"  # rules cleared: let the crawler recognise the page again
     source.etag = source.last_modified = None  # re-read the page with the new rules
     source.next_fetch_at = None
     audit(session, editor.id, "source.rules", f"source:{source.id}",

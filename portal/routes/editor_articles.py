@@ -5,7 +5,7 @@ Corrections show at once and become labels the recommender learns from at its ne
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
@@ -18,6 +18,8 @@ from portal.web import (
     EditorRole,
     SessionDep,
     csrf_token,
+    flash_key,
+    get_or_404,
     page_context,
     request_language,
 )
@@ -37,15 +39,12 @@ def articles(request: Request, session: SessionDep, editor: EditorRole) -> Respo
     return request.app.state.templates.TemplateResponse(
         request, "pages/editor_articles.html",
         page_context(request, lang, editor=editor, csrf=csrf_token(request), articles=listed,
-                     q=q, flash=request.query_params.get("flash")),
+                     q=q, flash=flash_key(request)),
     )
 
 
 def _article_or_404(session: SessionDep, article_id: int) -> Article:
-    article = session.get(Article, article_id) if 0 < article_id < 2**31 else None
-    if article is None:
-        raise HTTPException(status_code=404)
-    return article
+    return get_or_404(session, Article, article_id)
 
 
 @router.get("/articles/{article_id}")
@@ -69,9 +68,13 @@ async def correct_article(article_id: int, request: Request, ctx: CtxDep, sessio
     slugs = [s for s in form.getlist("categories") if s in set(ctx.taxonomy.slugs)]
     areas = [s for s in form.getlist("areas") if s in known_areas]
     before = {"categories": list(article.categories), "areas": list(article.areas)}
-    article.corrected_areas = areas
-    article.areas = areas
-    correct_categories(ctx, session, article, slugs)
+    # Only what the editor changed becomes a correction: saving the form untouched must not
+    # turn the machine's own guesses into training labels.
+    if areas != list(article.areas):
+        article.corrected_areas = areas  # [] is a correction too: "the whole city"
+        article.areas = areas
+    if slugs != list(article.categories) or article.corrected_categories:
+        correct_categories(ctx, session, article, slugs)
     audit(session, editor.id, "article.correct", f"article:{article.id}",
           {"from": before, "to": {"categories": slugs, "areas": areas}})
     session.commit()

@@ -14,6 +14,7 @@ from portal.web import (
     SessionDep,
     ViewerRole,
     csrf_token,
+    flash_key,
     page_context,
     request_language,
 )
@@ -77,7 +78,7 @@ def console(request: Request, ctx: CtxDep, session: SessionDep, editor: ViewerRo
         page_context(
             request, lang, editor=editor, csrf=csrf_token(request),
             notices=[(n, notice_status(n, now)) for n in notices],
-            flash=request.query_params.get("flash"),
+            flash=flash_key(request),
             failing_sources=[s for s in list_sources(session)
                              if health_of(s).state in ("failing", "degraded")],
         ),

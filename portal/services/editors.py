@@ -20,7 +20,9 @@ class EditorError(ValueError):
     pass
 
 
-def create_editor(session: Session, username: str, password: str, role: str = "editor") -> Editor:
+def create_editor(session: Session, username: str, password: str, role: str = "editor",
+                  *, actor_id: int | None = None) -> Editor:
+    """A new account; `actor_id` is the admin who made it (None: the command line)."""
     username = username.strip()
     if not username:
         raise EditorError("username is empty")
@@ -33,7 +35,8 @@ def create_editor(session: Session, username: str, password: str, role: str = "e
     editor = Editor(username=username, password_hash=_hasher.hash(password), role=role)
     session.add(editor)
     session.flush()
-    audit(session, None, "editor.create", f"editor:{editor.id}", {"role": role})
+    audit(session, actor_id, "editor.create", f"editor:{editor.id}",
+          {"username": editor.username, "role": role})
     return editor
 
 

@@ -47,15 +47,17 @@ def _log_in(browser, url: str):  # type: ignore[no-untyped-def]
 
 def test_emergency_reaches_an_open_page_without_reload(chromium, console_url) -> None:
     resident = chromium.new_context(locale="ja-JP").new_page()
+    # Listen before any page script runs, so the stream's opening is never missed.
+    resident.add_init_script("window.__sseOpen = false; document.addEventListener("
+                             "'htmx:sseOpen', () => { window.__sseOpen = true; });")
     resident.goto(console_url + "/")
     resident.get_by_label("防災・安全").check()
     resident.get_by_role("button", name="この内容でフィードを見る").click()
     resident.wait_for_url("**/feed")
     resident.evaluate("window.__notReloaded = true")
-    # htmx's SSE extension has opened the stream once the first event swapped in.
-    resident.wait_for_function(
-        "document.querySelector('#live-notices') && window.htmx !== undefined")
-    resident.wait_for_timeout(500)
+    # Publish only once the stream is open: the notice must arrive as a push, not as the
+    # state of a connection made after it was published.
+    resident.wait_for_function("window.__sseOpen === true", timeout=10000)
 
     editor = _log_in(chromium, console_url)
     # Three clicks: the title field, (typing), the publish button.

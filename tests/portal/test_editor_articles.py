@@ -80,3 +80,18 @@ def test_viewer_cannot_correct(crawled, client_for) -> None:
     response = client.post("/editor/articles/1", data={"csrf_token": token,
                                                        "categories": ["tax"]})
     assert response.status_code == 403
+
+
+def test_saving_an_untouched_form_stores_no_correction(crawled, client_for) -> None:
+    ctx = crawled
+    client = client_for(ctx)
+    token = login_as(client, ctx, "koho", "editor")
+    with ctx.sessions() as session:
+        article = session.scalar(select(Article).where(Article.corrected_categories.is_(None))
+                                 .order_by(Article.id.desc()).limit(1))
+        categories, areas, article_id = list(article.categories), list(article.areas), article.id
+    client.post(f"/editor/articles/{article_id}", data={
+        "csrf_token": token, "categories": categories, "areas": areas})
+    with ctx.sessions() as session:
+        stored = session.get(Article, article_id)
+        assert stored.corrected_categories is None and stored.corrected_areas is None
