@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 KINDS = ("impression", "open", "save", "hide", "more", "less")
 PENDING = "mymachi:counters:pending"
 FLUSHING = "mymachi:counters:flushing:"
+FLUSH_LOCK = "mymachi:counters:flush-lock"
+FLUSH_LOCK_MS = 120_000
 
 
 def counter_field(article_id: int, kind: str, ward: str, at: datetime) -> str:
@@ -102,6 +104,18 @@ class RedisCounters:
             log.warning("counters: Redis unavailable, counts dropped: %s", exc)
 
     def flush(self, engine: Engine) -> int:
+        # One flusher at a time across processes: otherwise a second one would take the
+        # first one's hash, still being written, for a leftover and count it twice.
+        token = uuid.uuid4().hex
+        if not self._client.set(FLUSH_LOCK, token, nx=True, px=FLUSH_LOCK_MS):
+            return 0
+        try:
+            return self._flush_locked(engine)
+        finally:
+            if self._client.get(FLUSH_LOCK) == token.encode():
+                self._client.delete(FLUSH_LOCK)
+
+    def _flush_locked(self, engine: Engine) -> int:
         # Leftovers of a flush that could not reach SQL go first.
         keys = [k.decode() for k in self._client.scan_iter(FLUSHING + "*")]
         try:

@@ -184,3 +184,22 @@ def test_a_resident_of_several_wards_is_counted_once(articles_ctx) -> None:
     record(ctx, resident, [a], "impression", AT)
     ctx.counters.flush(ctx.engine)
     assert _total(ctx) == 1
+
+
+def test_overlapping_flushes_count_once(articles_ctx, redis_url) -> None:
+    """Two processes flushing at the same tick: each count reaches SQL exactly once."""
+    import threading
+
+    ctx = articles_ctx
+    (a,) = _some_article_ids(ctx, 1)
+    first, second = RedisCounters(redis_url), RedisCounters(redis_url)
+    for _ in range(20):
+        first.add([counter_field(a, "impression", "", AT)] * 5)
+        flushers = [threading.Thread(target=c.flush, args=(ctx.engine,))
+                    for c in (first, second)]
+        for thread in flushers:
+            thread.start()
+        for thread in flushers:
+            thread.join()
+    first.flush(ctx.engine)
+    assert _total(ctx) == 100
