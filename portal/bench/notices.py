@@ -13,7 +13,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,15 +25,11 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress
 
+from portal.bench.loopback import free_port
+
 PASSWORD = "bench-password-0123"
 CONNECT_TIMEOUT = 120.0
 ROUND_TIMEOUT = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _csrf(html: str) -> str:
@@ -132,7 +127,7 @@ def run(connections: int, rounds: int, console: Console) -> dict[str, Any]:
     mymachi = [str(Path(sys.executable).parent / "mymachi")]
     subprocess.run([*mymachi, "create-editor", "--username", "bench", "--password", PASSWORD,
                     "--role", "editor"], env=env, cwd=workdir, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = (workdir / "serve.log").open("wb")
     server = subprocess.Popen([*mymachi, "serve", "--port", str(port)], env=env, cwd=workdir,
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

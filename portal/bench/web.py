@@ -34,6 +34,7 @@ from rich.progress import Progress
 from sqlalchemy import insert
 from starlette.requests import Request
 
+from portal.bench.loopback import free_port
 from portal.settings import Settings
 
 TEMPLATE_WORDS = [
@@ -159,12 +160,6 @@ def _serve(settings_json: str, port: int) -> None:
                 loop="uvloop", http="httptools")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait_ready(port: int, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -251,7 +246,7 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
         # Same signing as portal.web.set_profile_cookie.
         signer = URLSafeSerializer(settings.session_secret, salt="profile-cookie")
         cookies = [signer.dumps(pid) for pid in profile_ids]
-        port = _free_port()
+        port = free_port()
         process = multiprocessing.get_context("spawn").Process(
             target=_serve, args=(settings.model_dump_json(), port), daemon=True)
         process.start()

@@ -4,18 +4,15 @@ Chromium (/usr/bin/chromium; never a downloaded browser build)."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from portal.app import create_app
 from portal.context import AppContext
 from portal.db.session import migrate
 from portal.settings import Settings
+from tests.live_server import LiveServer
 from tests.portal.conftest import city_file
 from tests.portal.resident_seed import seed_articles
 
@@ -33,31 +30,6 @@ def _require_browser() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests need {', '.join(missing)} (see .ci/run)")
         pytest.skip(f"not installed: {', '.join(missing)}")
-
-
-class LiveServer:
-    """uvicorn in a thread on 127.0.0.1, an OS-chosen port."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        app = create_app(ctx.settings, ctx, run_scheduler=False)
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("portal did not start")
-            time.sleep(0.05)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

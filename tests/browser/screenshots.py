@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,17 +17,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from portal.bench.loopback import free_port
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 INTERESTS = {"ja": ["子育て・教育", "防災・安全"],
              "en": ["Childcare & education", "Disaster prevention & safety"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_for_articles(url: str, timeout: float = 120.0) -> None:
@@ -76,11 +70,11 @@ def main() -> None:
     if args.url:
         take(args.url.rstrip("/"))
         return
-    port = _free_port()
+    port = free_port()
     mymachi = Path(sys.executable).with_name("mymachi")
     with tempfile.TemporaryDirectory(prefix="mymachi-shots-") as folder:
         demo = subprocess.Popen(
-            [str(mymachi), "demo", "--port", str(port), "--city-port", str(_free_port())],
+            [str(mymachi), "demo", "--port", str(port), "--city-port", str(free_port())],
             cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             env={**os.environ, "MYMACHI_PUBLIC_URL": f"http://127.0.0.1:{port}"},
         )

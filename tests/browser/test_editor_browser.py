@@ -11,7 +11,8 @@ from portal.context import AppContext
 from portal.db.session import migrate, session_scope
 from portal.services.editors import create_editor
 from portal.settings import Settings
-from tests.browser.conftest import LiveServer, run_axe
+from tests.browser.conftest import run_axe
+from tests.live_server import LiveServer
 from tests.portal.conftest import city_file
 from tests.portal.resident_seed import seed_articles
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,15 +18,10 @@ import pytest
 
 from democity import start_demo_city
 from tests.conftest import POSTGRES_URL, _reset_postgres
+from tests.live_server import free_port
 from tests.portal.conftest import city_file
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -79,7 +73,7 @@ def test_web_worker_scheduler_on_postgres_and_redis(env, processes, tmp_path) ->
             subprocess.run([BIN / "mymachi", "source", "add", spec["url"], "--department",
                             spec["department"], "--kind", spec["kind"]],
                            env=env, check=True, cwd=tmp_path, capture_output=True)
-        port = _free_port()
+        port = free_port()
         logs = tmp_path / "logs"
         logs.mkdir()
         for name, args in {"web": ["serve", "--port", str(port)], "worker": ["worker"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from portal.db.models import ReadCounter
 from portal.services.counters import MemoryCounters, RedisCounters, counter_field
 from portal.services.crawl import crawl_sources
+from tests.live_server import free_port
 from tests.portal.conftest import add_demo_sources
 from tests.portal.editor_helpers import login_as
 
@@ -102,19 +102,13 @@ def test_editor_sees_counts_by_ward_and_exports_without_small_cells(crawled_ctx,
     assert any(r["ward"] == ctx.areas[1].slug and r["impression"] is None for r in as_json)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def private_redis(tmp_path) -> Iterator[tuple[str, object]]:  # type: ignore[no-untyped-def]
     """A real redis-server of this test's own, so it can be killed and restarted."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
             "--appendonly", "no", "--dir", str(tmp_path)]
 

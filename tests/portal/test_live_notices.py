@@ -4,50 +4,15 @@ one process and, through Redis pub/sub, across processes."""
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
 
 import httpx
-import uvicorn
 
-from portal.app import create_app
 from portal.context import AppContext
+from tests.live_server import LiveServer
 from tests.portal.editor_helpers import PASSWORD, csrf_of
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """The app on a real port (uvicorn in a thread), as a browser would reach it."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.port = _free_port()
-        config = uvicorn.Config(create_app(ctx.settings, ctx, run_scheduler=False),
-                                host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        for _ in range(200):
-            if self.server.started:
-                return self
-            time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 def _resident(server: LiveServer) -> httpx.Client:
