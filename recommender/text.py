@@ -36,12 +36,28 @@ def _tagger() -> Any | None:
         return None
 
 
-def _lemma(feature: Any, surface: str) -> str:
-    lemma = feature.lemma
+def _lemma(lemma: str, surface: str) -> str:
     if not lemma:
         return surface.lower()
     # unidic marks loanwords "バス-bus"; keep the Japanese side
     return lemma.split("-", 1)[0] if "-" in lemma[1:] else lemma
+
+
+# (pos1, pos2, lemma) by MeCab's raw feature string. Building fugashi's feature tuple costs
+# more than the parse itself, and a city's articles reuse a few thousand distinct entries.
+_FEATURES: dict[str, tuple[str, str, str]] = {}
+_FEATURES_MAX = 200_000
+
+
+def _feature_of(word: Any) -> tuple[str, str, str]:
+    raw = word.feature_raw
+    known = _FEATURES.get(raw)
+    if known is None:
+        feature = word.feature
+        if len(_FEATURES) >= _FEATURES_MAX:
+            _FEATURES.clear()
+        known = _FEATURES[raw] = (feature.pos1, feature.pos2, feature.lemma or "")
+    return known
 
 
 def _morph_tokens(tagger: Any, text: str) -> list[str]:
@@ -54,8 +70,7 @@ def _morph_tokens(tagger: Any, text: str) -> list[str]:
         run.clear()
 
     for word in tagger(text):
-        feature = word.feature  # built anew on each access: read it once
-        pos1, pos2 = feature.pos1, feature.pos2
+        pos1, pos2, lemma = _feature_of(word)
         surface = str(word.surface)
         if word.white_space or pos1 == "接頭辞" or pos1 not in _COMPOUND_POS or pos2 == "数詞":
             close_run()
@@ -63,7 +78,7 @@ def _morph_tokens(tagger: Any, text: str) -> list[str]:
             run.append(surface)
         if pos1 not in _CONTENT_POS or pos2 in _SKIP_POS2:
             continue
-        token = _lemma(feature, surface)
+        token = _lemma(lemma, surface)
         if _KANA_ONLY.match(token) or not _NOT_TEXT.sub("", token):
             continue
         tokens.append(token)
@@ -97,16 +112,22 @@ def tokenize(text: str) -> list[str]:
 
 
 _token_cache: ContextVar[dict[str, list[str]] | None] = ContextVar("token_cache", default=None)
+_span_cache: ContextVar[dict[str, list[tuple[int, int]]] | None] = ContextVar(
+    "span_cache", default=None
+)
 
 
 @contextmanager
 def token_cache() -> Iterator[None]:
     """Within this block each distinct text is tokenized once: fitting, scoring and
-    describing one corpus then tokenize it once, not once per vectorizer pass."""
+    describing one corpus then tokenize it once, not once per vectorizer pass, and looking
+    for every area and life stage in one text splits it into words once."""
     reset = _token_cache.set({})
+    reset_spans = _span_cache.set({})
     try:
         yield
     finally:
+        _span_cache.reset(reset_spans)
         _token_cache.reset(reset)
 
 
@@ -124,11 +145,16 @@ _FALLBACK_FOLLOWERS = set("民内役在長立営")
 
 
 def _token_spans(tagger: Any, text: str) -> list[tuple[int, int]]:
+    cache = _span_cache.get()
+    if cache is not None and text in cache:
+        return cache[text]
     spans, position = [], 0
     for word in tagger(text):
         position += len(word.white_space)
         spans.append((position, position + len(word.surface)))
         position += len(word.surface)
+    if cache is not None:
+        cache[text] = spans
     return spans
 
 
