@@ -118,6 +118,8 @@ def find_dates(text: str, *, reference: datetime | None = None) -> list[DateMatc
                 except ValueError:
                     continue
             value, end, has_time = _with_time(plain, match.end(), day)
+            if not _representable(value):
+                continue
             taken.append((match.start(), end))
             found.append(DateMatch(value, match.start(), end, has_time, has_year))
     found.sort(key=lambda m: m.start)
@@ -130,8 +132,20 @@ def find_date(text: str, *, reference: datetime | None = None) -> datetime | Non
     return matches[0].value if matches else None
 
 
-def _aware(value: datetime) -> datetime:
-    return value.replace(tzinfo=JST) if value.tzinfo is None else value
+def _aware(value: datetime) -> datetime | None:
+    aware = value.replace(tzinfo=JST) if value.tzinfo is None else value
+    return aware if _representable(aware) else None
+
+
+def _representable(value: datetime) -> bool:
+    """Whether a date can be shown in Japan time and stored as UTC: "0001-01-01T00:00+14:00"
+    or "9999-12-31T23:59-12:00" parse, then overflow the moment anything converts them."""
+    try:
+        value.astimezone(UTC)
+        value.astimezone(JST)
+    except OverflowError:
+        return False
+    return True
 
 
 def parse_date(value: str | None, *, reference: datetime | None = None) -> datetime | None:
@@ -143,7 +157,7 @@ def parse_date(value: str | None, *, reference: datetime | None = None) -> datet
     if re.search(r"[A-Za-z]{3}", plain) and not re.search(r"\d{4}-\d{2}-\d{2}", plain):
         try:
             parsed = email.utils.parsedate_to_datetime(plain)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a 20-digit year overflows
             parsed = None
         if parsed is not None:
             return _aware(parsed)
@@ -160,9 +174,10 @@ def from_struct_time(value: time.struct_time | None) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
+        parsed = datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return parsed if _representable(parsed) else None
 
 
 def is_plausible(value: datetime | None, now: datetime) -> bool:

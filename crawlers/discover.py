@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from crawlers.sanitize import absolute_http_url
+
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 )
@@ -30,8 +32,8 @@ def feed_candidates(html: str, base_url: str, *, anchors: bool = True) -> list[s
     tree = LexborHTMLParser(html)
     base = base_url
     base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base = urljoin(base_url, base_node.attributes.get("href") or "")
+    if base_node is not None:  # a javascript: or data: base is no base for web links
+        base = absolute_http_url(base_node.attributes.get("href") or "", base_url) or base_url
     declared: list[str] = []
     for node in tree.css("link[href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -39,7 +41,9 @@ def feed_candidates(html: str, base_url: str, *, anchors: bool = True) -> list[s
         href = (node.attributes.get("href") or "").strip()
         if "alternate" not in rel or not href:
             continue
-        url = urljoin(base, href)
+        url = absolute_http_url(href, base)
+        if url is None:
+            continue
         if kind in FEED_TYPES or (kind in _XML_TYPES and _FEEDISH_PATH.search(urlsplit(url).path)):
             declared.append(url)
     host = urlsplit(base_url).hostname

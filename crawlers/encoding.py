@@ -49,6 +49,12 @@ _DETECTED: dict[str, str] = {
 }
 # Labels servers send by default without knowing the content: weak evidence.
 _WEAK = frozenset({"cp1252"})
+# Python codecs that are no web encoding: a page naming them must not pick them. "undefined"
+# raises on any input; the escape codecs turn "\x3c" into "<"; UTF-7 hides markup from filters.
+_NOT_FOR_PAGES = frozenset(
+    {"undefined", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "charmap",
+     "palmos"}
+)  # codecs.lookup() names
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -69,9 +75,22 @@ def canonical_encoding(label: str | None) -> str | None:
     if name in _ALIASES:
         return _ALIASES[name]
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it
         return None
+    # Bytes↔bytes codecs (hex, zlib, rot13, …) are not text encodings at all.
+    if info.name in _NOT_FOR_PAGES or not getattr(info, "_is_text_encoding", True):
+        return None
+    return info.name
+
+
+def _ascii_compatible(name: str) -> bool:
+    """A declaration readable as ASCII cannot be in UTF-16 or EBCDIC (UTF-16 has its BOM)."""
+    codec = "euc_jp" if name == "euc_jp_ms" else name
+    try:
+        return "<meta charset=".encode(codec) == b"<meta charset="
+    except (UnicodeError, LookupError):
+        return False
 
 
 def declared_encodings(content: bytes, http_charset: str | None = None) -> list[str]:
@@ -85,7 +104,7 @@ def declared_encodings(content: bytes, http_charset: str | None = None) -> list[
         candidates.append(match.group(1).decode("ascii"))
     for label in candidates:
         name = canonical_encoding(label)
-        if name and name not in found:
+        if name and name not in found and _ascii_compatible(name):
             found.append(name)
     return found
 
@@ -124,22 +143,53 @@ def detect_and_decode(content: bytes, http_charset: str | None = None) -> tuple[
             continue  # utf-8 already failed; latin-1 labels are usually server defaults
         try:
             return decode_bytes(content, name), name
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
+    if japanese := _japanese_guess(content):
+        return japanese
     guess = from_bytes(content[:65536]).best()
     if guess is not None and guess.encoding:
         name = canonical_encoding(guess.encoding) or guess.encoding
         name = _DETECTED.get(name, name)
         try:
             return decode_bytes(content, name), name
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             pass
     for name in ("cp932", "euc_jp_ms", *[n for n in declared if n in _WEAK]):
         try:
             return decode_bytes(content, name), name
-        except UnicodeDecodeError:
+        except UnicodeError:
             continue
     return content.decode("cp932", "replace"), "cp932"
+
+
+# Characters Japanese text is made of: kana, kanji, CJK punctuation, full-width forms, ①/㈱.
+_JAPANESE = re.compile(
+    "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\u2460-\u24ff"
+    "\u3200-\u33ff\u2010-\u203b\u2190-\u21ff\u2500-\u257f\u25a0-\u26ff\u00a7\u00a8"
+    "\u00b0\u00b1\u00b4\u00b6\u00d7\u00f7\u0391-\u03c9\u0401-\u0451]"
+)
+_KANA = re.compile("[\u3041-\u30fa]")
+JAPANESE_SHARE = 0.95  # of the non-ASCII characters, for an undeclared page to count as Japanese
+
+
+def _japanese_guess(content: bytes) -> tuple[str, str] | None:
+    """An undeclared Shift_JIS or EUC-JP page, told apart by what it decodes to: real Japanese
+    (kana among the kanji) rather than half-width katakana soup. charset-normalizer alone takes
+    plain EUC-JP or kanji-heavy Shift_JIS for Korean (cp949) or Chinese (big5)."""
+    best: tuple[float, str, str] | None = None
+    for name in ("cp932", "euc_jp_ms"):
+        try:
+            text = decode_bytes(content, name)
+        except UnicodeDecodeError:
+            continue
+        wide = [c for c in text if ord(c) > 0x7F]
+        if not wide or not _KANA.search(text):
+            continue
+        share = sum(1 for c in wide if _JAPANESE.match(c)) / len(wide)
+        if share >= JAPANESE_SHARE and (best is None or share > best[0]):
+            best = (share, text, name)
+    return (best[1], best[2]) if best is not None else None
 
 
 # -- ISO-2022-JP, including the Windows extensions (CP50220/50221: ①, ㈱, 髙) --------------

@@ -20,12 +20,17 @@ import feedparser
 from crawlers.dates import from_struct_time, parse_date
 from crawlers.encoding import detect_and_decode
 from crawlers.errors import CrawlError
-from crawlers.normalize import html_to_text, one_line
+from crawlers.nesting import check_nesting
+from crawlers.normalize import html_to_text, one_line, strip_tags
 from crawlers.records import ListingEntry
+from crawlers.sanitize import absolute_http_url
 
 _FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(rss|feed|RDF)[\s>]")
 _HTML_ROOT = re.compile(rb"<(!doctype\s+html|html)[\s>]", re.IGNORECASE)
 _XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+# Markup that is text to an XML parser: where "<!ENTITY" does not declare anything.
+_XML_TEXT = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -37,6 +42,14 @@ class ParsedFeed:
     version: str  # feedparser's: "rss20", "rss10", "atom10", ...
     entries: list[ListingEntry] = field(default_factory=list)
     bozo: bool = False  # the XML was broken but entries could still be read
+    # Entries dropped because their link is no web address (javascript:, data:, …): the links.
+    skipped: list[str] = field(default_factory=list)
+
+
+def declares_entities(text: str) -> bool:
+    """Whether an XML document declares entities (<!ENTITY> in its DTD). No feed or sitemap
+    needs them; they are how entity-expansion bombs and external entities (XXE) work."""
+    return _ENTITY_DECLARATION.search(_XML_TEXT.sub("", text)) is not None
 
 
 def looks_like_feed(content: bytes) -> bool:
@@ -52,7 +65,13 @@ def looks_like_feed(content: bytes) -> bool:
 def parse_feed(content: bytes, *, base_url: str, http_charset: str | None = None) -> ParsedFeed:
     """Parse feed bytes. Raises CrawlError("parse_error") if nothing usable is in them."""
     text, _ = detect_and_decode(content, http_charset)
-    utf8 = _XML_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8")
+    if declares_entities(text):
+        raise CrawlError(
+            "parse_error",
+            f"{base_url}: the feed declares XML entities (<!ENTITY>), the trick behind entity "
+            "bombs and file-reading attacks; it was not read",
+        )
+    utf8 = _XML_ENCODING.sub(r"\1\2utf-8\2", text, count=1).encode("utf-8", "replace")
     try:
         parsed = feedparser.parse(
             utf8,
@@ -63,19 +82,32 @@ def parse_feed(content: bytes, *, base_url: str, http_charset: str | None = None
     except Exception as exc:  # feedparser is robust, but a crash must not escape
         raise CrawlError("parse_error", f"{base_url}: {type(exc).__name__}: {exc}") from None
     bozo = bool(parsed.get("bozo"))
-    if not parsed.entries and (bozo or not parsed.get("version")):
-        reason = parsed.get("bozo_exception") or "not an RSS/Atom feed"
-        raise CrawlError("parse_error", f"{base_url}: {reason}")
+    if not parsed.entries and not bozo and not parsed.get("version"):
+        raise CrawlError("parse_error", f"{base_url}: not an RSS/Atom feed")
     channel = parsed.get("feed", {})
     feed_link = urljoin(base_url, channel.get("link") or "") if channel.get("link") else base_url
-    entries = [entry for raw in parsed.entries if (entry := _entry(raw, base_url)) is not None]
-    return ParsedFeed(
+    feed = ParsedFeed(
         title=one_line(_plain(channel.get("title", ""))),
         link=feed_link,
         version=str(parsed.get("version") or ""),
-        entries=entries,
         bozo=bozo,
     )
+    for raw in parsed.entries:
+        entry = _entry(raw, base_url)
+        if entry is None:
+            continue
+        if entry.url or not (written := _entry_link(raw, base_url)[1]):
+            feed.entries.append(entry)
+        else:
+            feed.skipped.append(written)
+    if bozo and not feed.entries and not feed.skipped:
+        # Broken XML that yielded nothing (feedparser may still report an empty entry).
+        what = "the feed is broken XML" if parsed.get("version") else "not a readable feed"
+        raise CrawlError(
+            "parse_error",
+            f"{base_url}: {what} and no entry could be read ({parsed.get('bozo_exception')})",
+        )
+    return feed
 
 
 _ESCAPED_TAG = re.compile(
@@ -112,21 +144,31 @@ def _plain(value: str) -> str:
         if decoded == value:
             break
         value = decoded
-    return html_to_text(value) if "<" in value else value
+    if "<" not in value:
+        return value
+    try:
+        check_nesting(value, "")
+    except CrawlError:  # a title nested thousands deep would stall the HTML parser
+        return strip_tags(value)
+    return html_to_text(value)
 
 
-def _entry_link(raw: Any) -> str:
-    link = raw.get("link") or ""
-    if not link:
-        for candidate in raw.get("links", []):
-            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
-                link = candidate["href"]
-                break
-    if not link:
-        guid = str(raw.get("id") or "")
-        if guid.startswith(("http://", "https://")):
-            link = guid
-    return link.strip()
+def _entry_link(raw: Any, base_url: str) -> tuple[str, str]:
+    """(the entry's web address or "", the link as the feed wrote it). `link` first, then
+    alternate links, then an http(s) guid; a javascript:/data: link is passed over."""
+    candidates = [str(raw.get("link") or "")]
+    candidates += [
+        str(link.get("href") or "") for link in raw.get("links", []) or []
+        if link.get("rel", "alternate") == "alternate"
+    ]
+    guid = str(raw.get("id") or "")
+    if guid.startswith(("http://", "https://")):
+        candidates.append(guid)
+    written = next((c.strip() for c in candidates if c.strip()), "")
+    for candidate in candidates:
+        if candidate.strip() and (url := absolute_http_url(candidate, base_url)):
+            return url, written
+    return "", written
 
 
 def _entry_date(raw: Any, key: str) -> datetime | None:
@@ -141,9 +183,9 @@ def _entry_date(raw: Any, key: str) -> datetime | None:
 
 
 def _entry(raw: Any, base_url: str) -> ListingEntry | None:
-    link = _entry_link(raw)
+    link, written = _entry_link(raw, base_url)
     title = one_line(_plain(str(raw.get("title") or "")))
-    if not link and not title:
+    if not written and not title:
         return None
     published = _entry_date(raw, "published") or _entry_date(raw, "created")
     updated = _entry_date(raw, "updated")
@@ -156,7 +198,7 @@ def _entry(raw: Any, base_url: str) -> ListingEntry | None:
     if content.strip() == summary.strip():
         content = ""
     return ListingEntry(
-        url=urljoin(base_url, link) if link else "",
+        url=link,
         title=title,
         summary_html=summary,
         content_html=content,

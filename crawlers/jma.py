@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawlers.errors import CrawlError
+from crawlers.feeds import declares_entities
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JMX = "{http://xml.kishou.go.jp/jmaxml1/}"
@@ -71,6 +72,8 @@ class WarningReport:
 
 
 def _parse(content: bytes) -> ET.Element:
+    if declares_entities(content.decode("utf-8", "replace")):  # JMA XML is UTF-8
+        raise CrawlError("parse_error", "JMA XML declares entities (<!ENTITY>); not read")
     try:
         # The stdlib parser resolves no external entities; expat caps entity expansion.
         return ET.fromstring(content)

@@ -70,6 +70,8 @@ async def read_listing(
             cpu, parse_feed, response.content, base_url=response.url,
             http_charset=response.charset,
         )
+        for link in feed.skipped:
+            outcome.page_errors.append((link, _not_a_web_page(link, response.url)))
         return Listing(entries=feed.entries, title=feed.title, url=response.url, response=response)
     if kind == "sitemap":
         return await _read_sitemap(response, fetcher, outcome, now)
@@ -143,6 +145,15 @@ async def _read_sitemap(
     entries = [e for e in entries if e.updated is None or e.updated >= oldest]
     entries.sort(key=lambda e: e.updated.timestamp() if e.updated else float("-inf"), reverse=True)
     return Listing(entries=entries, url=response.url, response=response)
+
+
+def _not_a_web_page(link: str, feed_url: str) -> CrawlError:
+    shown = link if len(link) <= 80 else link[:79] + "…"
+    return CrawlError(
+        "invalid_url",
+        f"{feed_url}: an entry links to {shown!r}, which is not a web page address "
+        "(only http and https are read); the entry was skipped",
+    )
 
 
 def mark_invented_dates(entries: list[ListingEntry]) -> None:

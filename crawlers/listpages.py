@@ -6,7 +6,7 @@ Rules: {"item": "ul.news li", "link": "a", "title": ".ttl" (optional, default li
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -14,8 +14,9 @@ from crawlers.dates import find_date
 from crawlers.errors import CrawlError
 from crawlers.normalize import one_line
 from crawlers.records import ListingEntry
+from crawlers.sanitize import absolute_http_url
 
-_NOT_ARTICLES = ("javascript:", "mailto:", "tel:", "#")
+_NOT_ARTICLES = ("#",)
 _GUESS_SCOPE = ("main", "#tmp_contents", "#contents", "#main", "article", "body")
 
 
@@ -51,8 +52,8 @@ def _rule_entry(item: LexborNode, base: str, rules: dict[str, str]) -> ListingEn
         link = item if item.tag == "a" else item.css_first("a[href]")
     if link is None:
         return None
-    href = _href(link)
-    if href is None:
+    url = _href(link, base)
+    if url is None:
         return None
     title_node = item.css_first(rules["title"]) if rules.get("title") else link
     title = one_line(title_node.text(deep=True)) if title_node is not None else ""
@@ -63,7 +64,7 @@ def _rule_entry(item: LexborNode, base: str, rules: dict[str, str]) -> ListingEn
             date_text = date_node.attributes.get("datetime") or date_node.text(deep=True)
     else:
         date_text = item.text(deep=True)
-    return ListingEntry(url=urljoin(base, href), title=title, published=find_date(date_text))
+    return ListingEntry(url=url, title=title, published=find_date(date_text))
 
 
 def guess_list_entries(html: str, *, base_url: str) -> list[ListingEntry]:
@@ -79,11 +80,10 @@ def guess_list_entries(html: str, *, base_url: str) -> list[ListingEntry]:
     entries: list[ListingEntry] = []
     seen: set[str] = set()
     for link in scope.css("a[href]"):
-        href = _href(link)
+        url = _href(link, base)
         title = one_line(link.text(deep=True))
-        if href is None or len(title) < 4:
+        if url is None or len(title) < 4:
             continue
-        url = urljoin(base, href)
         if urlsplit(url).hostname != host or url in seen:
             continue
         published = find_date(_row_text(link))
@@ -111,13 +111,18 @@ def _row_text(link: LexborNode) -> str:
     return ""
 
 
-def _href(link: LexborNode) -> str | None:
+def _href(link: LexborNode, base: str) -> str | None:
+    """The absolute web address a link points to; None for in-page anchors and for
+    javascript:, mailto:, tel:, data: … links, however disguised (" JavaScript:", tabs)."""
     href = (link.attributes.get("href") or "").strip()
-    if not href or href.lower().startswith(_NOT_ARTICLES):
+    if not href or href.startswith(_NOT_ARTICLES):
         return None
-    return href
+    return absolute_http_url(href, base)
 
 
 def _document_base(tree: LexborHTMLParser, url: str) -> str:
+    """The page's <base href>, when it is a web address (a javascript: base is ignored)."""
     base = tree.css_first("base[href]")
-    return urljoin(url, base.attributes.get("href") or "") if base is not None else url
+    if base is None:
+        return url
+    return absolute_http_url(base.attributes.get("href") or "", url) or url

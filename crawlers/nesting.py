@@ -14,7 +14,7 @@ from crawlers.errors import CrawlError
 MAX_NESTING = 1000
 # Below this many tags a page cannot be deep enough to matter: skip the scan.
 _SCAN_ABOVE_TAGS = MAX_NESTING
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,9})\b[^>]*?(/?)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
 # Elements without an end tag, or whose end tag is commonly left out: they never deepen a tree.
 _FLAT = frozenset(
     {
@@ -25,17 +25,26 @@ _FLAT = frozenset(
 )  # fmt: skip
 
 
+# Inside these (SVG, MathML), "<g/>" really closes itself; in HTML "<div/>" opens a div.
+_FOREIGN = frozenset({"svg", "math"})
+
+
 def nesting_depth(html: str) -> int:
     """How deep the element tree would be (an upper bound that ignores optional end tags)."""
-    depth = deepest = 0
+    depth = deepest = foreign = 0
     for match in _TAG.finditer(html):
-        if match[2].lower() in _FLAT or match[3]:
+        name = match[2].lower()
+        if name in _FLAT or (match[3] and foreign):
             continue
         if match[1]:
             depth = max(0, depth - 1)
+            if name in _FOREIGN:
+                foreign = max(0, foreign - 1)
         else:
             depth += 1
             deepest = max(deepest, depth)
+            if name in _FOREIGN:
+                foreign += 1
     return deepest
 
 

@@ -1,11 +1,16 @@
-"""Text and URL normalization: NFKC (applied once, when a record is built), whitespace, URLs."""
+"""Text and URL normalization: NFKC (applied once, when a record is built), whitespace, URLs.
+
+Invisible characters a page can use to disguise text (bidi overrides that reverse a title,
+zero-width spaces that split a word past a filter) and control characters (which some
+databases refuse) are removed along with NFKC.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from html import unescape
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -14,6 +19,15 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u3000\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BREAK = "\x00"
+# C0 controls but tab/newlines, DEL and C1, bidi marks/embeddings/overrides/isolates, zero-width
+# space, word joiner, BOM, Mongolian vowel separator, interlinear annotation marks. (ZWJ/ZWNJ
+# stay: emoji and some scripts need them.) NFKC never produces any of these.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+# Bytes a URL path cannot hold literally; quoted so that a canonical URL stays canonical.
+_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
 _BLOCK_TAGS = (
     "p,div,section,article,main,header,footer,aside,nav,li,ul,ol,dl,dt,dd,h1,h2,h3,h4,h5,h6,"
     "table,thead,tbody,tfoot,tr,caption,blockquote,pre,figure,figcaption,address,form,hr"
@@ -21,8 +35,9 @@ _BLOCK_TAGS = (
 
 
 def nfkc(text: str) -> str:
-    """Unicode NFKC: full-width ASCII → half-width, half-width kana → full-width, ① → 1."""
-    return unicodedata.normalize("NFKC", text)
+    """Unicode NFKC: full-width ASCII → half-width, half-width kana → full-width, ① → 1;
+    invisible and control characters removed first (so the result is stable: NFKC once)."""
+    return unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
 
 
 def nfkc_html(html: str) -> str:
@@ -113,5 +128,5 @@ def canonical_url(url: str, base: str | None = None) -> str:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith("utm_") and key.lower() not in _TRACKING_PARAMS
     ]
-    path = parts.path or "/"
+    path = _URL_UNSAFE.sub(lambda m: quote(m[0]), parts.path) or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))

@@ -29,16 +29,18 @@ _HEADING_TO = {"1": "2", "5": "4", "6": "4"}
 
 
 def absolute_http_url(value: str, base_url: str) -> str | None:
-    """`value` resolved against `base_url` if it is http(s); None for javascript:, data:, …"""
+    """`value` resolved against `base_url` if it is a web address (http(s) with a host); None
+    for javascript:, data:, vbscript:, however disguised (case, tabs, entities decoded)."""
     value = value.strip()
     if not value:
         return None
     try:
         url = urljoin(base_url, value)
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(url)
+        web = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:
         return None
-    return url if scheme in ("http", "https") else None
+    return url if web else None
 
 
 def sanitize_html(html: str, *, base_url: str) -> str:

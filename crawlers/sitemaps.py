@@ -8,11 +8,13 @@ import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
 from crawlers.dates import parse_date
+from crawlers.encoding import detect_and_decode
 from crawlers.errors import CrawlError
+from crawlers.feeds import declares_entities
 from crawlers.records import ListingEntry
+from crawlers.sanitize import absolute_http_url
 
 _SITEMAP_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(urlset|sitemapindex)[\s>]")
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit
@@ -53,12 +55,18 @@ def parse_sitemap(content: bytes, *, base_url: str) -> ParsedSitemap:
     """Parse a urlset or sitemapindex. Raises CrawlError("parse_error") on broken XML."""
     if content[:2] == b"\x1f\x8b":
         content = _gunzip(content)
-    if b"<!ENTITY" in content[:4096]:
-        raise CrawlError("parse_error", f"{base_url}: entity declarations are not accepted")
+    if declares_entities(detect_and_decode(content)[0]):
+        raise CrawlError(
+            "parse_error",
+            f"{base_url}: the sitemap declares XML entities (<!ENTITY>), the trick behind entity "
+            "bombs and file-reading attacks; it was not read",
+        )
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:
-        raise CrawlError("parse_error", f"{base_url}: {exc}") from None
+        raise CrawlError(
+            "parse_error", f"{base_url}: the sitemap is broken XML and was not read ({exc})"
+        ) from None
     kind = _local(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise CrawlError("parse_error", f"{base_url}: not a sitemap (<{kind}>)")
@@ -75,8 +83,8 @@ def parse_sitemap(content: bytes, *, base_url: str) -> ParsedSitemap:
                 title = " ".join((child.text or "").split())
             elif name == "publication_date":  # <news:publication_date>
                 news_date = parse_date(child.text or "")
-        if loc:
-            rows.append((urljoin(base_url, loc), lastmod, title, news_date))
+        if loc and (url := absolute_http_url(loc, base_url)):  # never javascript: or data:
+            rows.append((url, lastmod, title, news_date))
     rows.sort(key=lambda row: _newest(row[3] or row[1]), reverse=True)
     if kind == "sitemapindex":
         return ParsedSitemap(children=[row[0] for row in rows])
