@@ -289,7 +289,7 @@ class Fetcher:
     async def _read_body(self, response: httpx.Response, url: str, max_bytes: int | None) -> bytes:
         limit = self.max_bytes if max_bytes is None else max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise CrawlError(
                 "response_too_large",
                 f"{url}: the answer announces {declared} bytes, more than the {limit} allowed",

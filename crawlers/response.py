@@ -72,7 +72,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" (byte 0xB2 as latin-1) is a digit too
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

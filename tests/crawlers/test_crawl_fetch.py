@@ -100,6 +100,8 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", now=40) == 60
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+    # A header byte 0xB2 reads as "²" (latin-1), which str.isdigit() accepts and int() refuses.
+    assert parse_retry_after("\u00b2") is None
 
 
 async def test_read_timeout(httpserver: HTTPServer) -> None:
