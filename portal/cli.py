@@ -25,8 +25,15 @@ app.add_typer(bench_app, name="bench")
 err = Console(stderr=True)
 
 
-def _logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Logging per MYMACHI_LOG_FORMAT/LEVEL (docs/observability.md); `fmt`, `level`: defaults."""
+    from portal.logs import configure_logging
+
+    try:
+        configure_logging(Settings(), default_format=fmt, default_level=level)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
 
 
 def _progress() -> Progress:
@@ -59,33 +66,42 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import uvicorn
 
     from portal.app import create_app
+    from portal.logs import uvicorn_options
 
-    _logging()
+    _logging(fmt="json")
     settings = Settings()
     ctx = _context(settings)
+    # X-Forwarded-For/-Proto count only from MYMACHI_TRUSTED_PROXIES: the client address
+    # (rate limits) and the https scheme (HSTS) cannot be forged by anyone else.
     uvicorn.run(create_app(settings, ctx), host=host, port=port, proxy_headers=True,
-                log_level="info")
+                forwarded_allow_ips=settings.trusted_proxies, **uvicorn_options())
 
 
 @app.command()
 def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exit.")) -> None:
     """Run the job worker (arq on Redis): crawls and re-scoring."""
-    from portal.jobs import make_worker
+    from portal.jobs import make_worker, run_worker
+    from portal.metrics import start_metrics_server
 
-    _logging()
+    _logging(fmt="json")
     settings = Settings()
-    w = make_worker(settings, burst=burst, ctx=_context(settings))
-    w.run()
+    start_metrics_server(settings, "worker")  # its crawl counters are scraped here
+    if burst:
+        make_worker(settings, burst=True, ctx=_context(settings)).run()
+    else:  # outlives Redis restarts
+        asyncio.run(run_worker(settings, _context(settings)))
 
 
 @app.command()
 def scheduler() -> None:
     """Enqueue a crawl of due sources every tick (needs Redis)."""
     from portal.jobs import redis_settings, run_scheduler
+    from portal.metrics import start_metrics_server
 
-    _logging()
+    _logging(fmt="json")
     settings = Settings()
     redis_settings(settings)  # fail with a clear message when MYMACHI_REDIS_URL is missing
+    start_metrics_server(settings, "scheduler")
     asyncio.run(run_scheduler(settings))
 
 
@@ -158,7 +174,7 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
     """Crawl every due source now and exit."""
     from portal.services.crawl import crawl_sources
 
-    _logging(logging.WARNING)
+    _logging("WARNING")
     ctx = _context(Settings())
     with _progress() as progress:
         task = progress.add_task("crawling", total=None)
@@ -251,6 +267,46 @@ def demo(port: int = 8000, city_port: int = typer.Option(8100, help="Port of the
 
     _logging()
     run_demo(port=port, city_port=city_port)
+
+
+@bench_app.command("load")
+def bench_load(
+    seconds: float = typer.Option(20.0, help="How long residents read (the bound in time)."),
+    connections: int = typer.Option(32, help="Concurrent keep-alive connections."),
+    profiles: int = typer.Option(200, help="Residents (profiles) the readers are."),
+    notice_every: float = typer.Option(2.0, help="Seconds between an editor's notices."),
+    database_url: str = typer.Option("", help="An empty SQL database (default: SQLite)."),
+    redis_url: str = typer.Option("", help="Redis: crawl through `mymachi worker` (default: "
+                                           "in-process cache, `mymachi crawl`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Residents read feeds while the demo city is crawled and notices are published:
+    requests, errors, req/s, p50/p99. Exits 1 if any request failed."""
+    from portal.bench.load import run
+
+    try:
+        result = run(seconds=seconds, connections=connections, profiles=profiles,
+                     notice_every=notice_every, database_url=database_url or None,
+                     redis_url=redis_url or None, console=err)
+    except RuntimeError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        table = Table(title=f"{connections} connections, {profiles} residents, "
+                            f"{result['database']} + {result['cache']} cache")
+        for column in ("seconds", "requests", "errors", "req/s", "p50 ms", "p99 ms",
+                       "notices", "articles crawled"):
+            table.add_column(column, justify="right")
+        table.add_row(str(result["seconds"]), str(result["requests"]), str(result["errors"]),
+                      str(result["rps"]), str(result["p50_ms"]), str(result["p99_ms"]),
+                      str(result["notices_published"]), str(result["articles_crawled"]))
+        Console().print(table)
+        if result["errors"]:
+            typer.echo(f"errors: {result['error_kinds']} (logs in {result['workdir']})")
+    if result["errors"]:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover

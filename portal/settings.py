@@ -31,11 +31,18 @@ class Settings(BaseSettings):
     city_path: Path | None = None  # TOML with [[area]] entries; the demo city supplies its own
     templates_dir: Path = Field(default_factory=lambda: _bundled("templates"))
     assets_dir: Path = Field(default_factory=lambda: PACKAGE_DIR.parent / "node_modules")
+    # Files every process must see (the fitted scorer models a worker saves and web and the
+    # other workers load): with several hosts or containers, one shared volume. Unset:
+    # mymachi-data/ beside the SQLite file (the current folder for other databases).
+    data_dir: Path | None = None
     # Crawling
     crawl_interval_seconds: int = 900
     crawl_timeout_seconds: float = 15.0
     crawl_concurrency: int = 8
     scheduler_tick_seconds: float = 30.0
+    # A claim on a job or a source's crawl lives this long unless its holder renews it, so
+    # the work of a killed worker is taken up again after at most this.
+    job_lease_seconds: float = 30.0
     # Run the in-process crawl scheduler inside `serve` (embedded mode without a worker).
     embedded_scheduler: bool = True
     # Ranking
@@ -48,6 +55,20 @@ class Settings(BaseSettings):
     # Analytics cells below this count are suppressed (privacy: no one singled out).
     analytics_min_count: int = 5
     public_url: str = "http://127.0.0.1:8000"
+    # Public writes (profile, feedback, my-data, API) per client address and route group;
+    # "N/second|minute|hour|day". Counted in Redis when configured, so shared by processes.
+    rate_limit_writes: str = Field(
+        "60/minute", pattern=r"^\s*\d+\s*/\s*(second|minute|hour|day)\s*$")
+    # Proxies whose X-Forwarded-For/-Proto `mymachi serve` believes (comma-separated IPs or
+    # CIDRs, "*" for any): the client address for rate limits, https for HSTS.
+    trusted_proxies: str = "127.0.0.1"
+    # Observability (docs/observability.md): "json" or "text"; unset = json for serve/worker/
+    # scheduler, text for commands run by hand. A level name (INFO, WARNING, ...).
+    log_format: str | None = None
+    log_level: str | None = None
+    # `mymachi worker`/`scheduler` serve their own /metrics here when set (0: any free port).
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
 
     @cached_property
     def session_secret(self) -> str:

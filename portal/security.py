@@ -1,0 +1,158 @@
+"""HTTP hardening: the security headers every response carries, and the rate limit on the
+public write endpoints (a resident needs no login, so an address is all there is to limit).
+
+The limit is a fixed window counted in the shared cache: Redis when configured, so every
+web process sees the same count; process memory otherwise. Like the rest of the cache, it
+fails open: when Redis is away, writes go through (and a warning is logged) rather than 5xx.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from portal.cache import Cache
+from portal.i18n import t
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+    "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+HSTS = "max-age=63072000; includeSubDomains"
+PERMISSIONS = "camera=(), microphone=(), geolocation=()"
+# Pages whose URL holds a secret (a personal feed token, a transfer code, a profile id) or
+# that show one: a link followed from them must not send their URL on as the Referer.
+_SECRET_PREFIXES = ("/p/", "/api/v1/profiles/")
+_SECRET_PATHS = ("/transfer", "/my-data")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+RATE_PATTERN = r"^\s*\d+\s*/\s*(second|minute|hour|day)\s*$"
+
+
+def carries_secret(path: str) -> bool:
+    return path.startswith(_SECRET_PREFIXES) or any(
+        path == p or path.startswith(p + "/") for p in _SECRET_PATHS
+    )
+
+
+def set_security_headers(request: Request, response: Response) -> None:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if carries_secret(request.url.path):
+        headers["Referrer-Policy"] = "no-referrer"
+    else:
+        headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS)
+    # The scheme is https only when the request reached us over TLS (directly, or through a
+    # trusted proxy's X-Forwarded-Proto): on plain http an HSTS header would be meaningless.
+    if request.url.scheme == "https":
+        headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+# --- rate limit on public writes -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """"60/minute" → Rate(60, 60); the same forms MYMACHI_RATE_LIMIT_WRITES accepts."""
+        if not re.match(RATE_PATTERN, text):
+            raise ValueError(f"rate {text!r}: expected N/second|minute|hour|day")
+        count, unit = (part.strip() for part in text.split("/"))
+        return cls(int(count), _UNITS[unit])
+
+
+def client_key(request: Request) -> str:
+    """The client's address (the forwarded one behind a trusted proxy: uvicorn rewrites
+    request.client). IPv6 counts per /64, since one host usually holds the whole /64."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class WriteLimiter:
+    """Counts writes per (group, client) in fixed windows aligned to the wall clock, so every
+    process computes the same window and the same Retry-After."""
+
+    _warned_at: float | None = None
+    _warn_lock = threading.Lock()
+
+    def __init__(self, cache: Cache, rate: Rate) -> None:
+        self.cache = cache
+        self.rate = rate
+
+    def retry_after(self, group: str, client: str, now: float | None = None) -> int | None:
+        """Seconds to wait when this write is over the limit; None when it may go ahead."""
+        now = time.time() if now is None else now
+        window = int(now // self.rate.seconds)
+        count = self.cache.incr(f"ratelimit:{group}:{client}:{window}",
+                                ttl=self.rate.seconds + 1)
+        if count is None:  # the store is unreachable: let the write through
+            self._warn_unenforced()
+            return None
+        if count <= self.rate.count:
+            return None
+        return max(1, math.ceil((window + 1) * self.rate.seconds - now))
+
+    @classmethod
+    def _warn_unenforced(cls) -> None:
+        # Once a minute, not on every write while Redis is down.
+        with cls._warn_lock:
+            if cls._warned_at is not None and time.monotonic() - cls._warned_at < 60:
+                return
+            cls._warned_at = time.monotonic()
+        log.warning("rate limit store unreachable: public writes are not being limited")
+
+
+def limit_writes(group: str) -> Callable[[Request], Awaitable[None]]:
+    """A router dependency: POST/PUT/PATCH/DELETE on this router count against the client's
+    budget for the route; over it, 429 with Retry-After (JSON or the error page, by Accept)."""
+
+    async def dependency(request: Request) -> None:
+        if request.method in SAFE_METHODS:
+            return
+        ctx: Any = request.app.state.ctx
+        limiter = WriteLimiter(ctx.cache, Rate.parse(ctx.settings.rate_limit_writes))
+        # One budget per route (its template, not its ids): a resident's many live onboarding
+        # previews never use up the budget for saving the profile or giving feedback.
+        route = getattr(request.scope.get("route"), "path", None) or request.url.path
+        # Redis is blocking I/O: off the event loop.
+        wait = await run_in_threadpool(limiter.retry_after, f"{group}:{route}",
+                                       client_key(request))
+        if wait is not None:
+            raise HTTPException(status_code=429, detail=t("error.too_many_requests", "en"),
+                                headers={"Retry-After": str(wait)})
+
+    return dependency
+
+
+# For the OpenAPI schema of rate-limited JSON routes.
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many writes from this address; retry after Retry-After "
+                         "seconds. Nothing of the refused request was stored."},
+}
