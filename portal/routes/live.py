@@ -12,6 +12,7 @@ from sse_starlette.sse import EventSourceResponse
 
 from portal.context import AppContext
 from portal.db.models import Notice, Profile
+from portal.metrics import NOTICE_FANOUT_SECONDS, SSE_STREAMS
 from portal.services.notices import active_notices, filter_for
 from portal.services.sources import utcnow
 from portal.web import CtxDep, profile_from_cookie, request_language
@@ -76,20 +77,27 @@ async def live_notices(request: Request, ctx: CtxDep) -> EventSourceResponse:
 
     async def events() -> AsyncIterator[dict[str, Any]]:
         last: list[tuple[int, Any]] | None = None
-        async with live.subscribe() as queue:
-            # At least as new as this process's latest change: never older than the page.
-            change = live.sequence
-            while True:
-                notices = filter_for(await shared.get(ctx, change), profile)
-                state = [(n.id, n.updated_at) for n in notices]
-                if state != last:
-                    html = shared.render((lang, *state), lambda n=notices: template.render(
-                        notices=n, lang=lang, request=request))
-                    yield {"event": "notices", "data": html}
-                    last = state
-                try:
-                    change = (await asyncio.wait_for(queue.get(), RECHECK_SECONDS))["seq"]
-                except TimeoutError:
-                    change = 0
+        with SSE_STREAMS.track_inprogress():
+            async with live.subscribe() as queue:
+                # At least as new as this process's latest change: never older than the page.
+                change = live.sequence
+                sent_at: float | None = None  # publication time of the change being answered
+                while True:
+                    notices = filter_for(await shared.get(ctx, change), profile)
+                    state = [(n.id, n.updated_at) for n in notices]
+                    if state != last:
+                        html = shared.render((lang, *state), lambda n=notices: template.render(
+                            notices=n, lang=lang, request=request))
+                        if sent_at is not None:  # delivered: handed to this stream now
+                            NOTICE_FANOUT_SECONDS.observe(max(0.0, time.time() - sent_at))
+                        yield {"event": "notices", "data": html}
+                        last = state
+                    try:
+                        event = await asyncio.wait_for(queue.get(), RECHECK_SECONDS)
+                        change = event["seq"]
+                        sent = event.get("sent_at")
+                        sent_at = float(sent) if isinstance(sent, int | float) else None
+                    except TimeoutError:
+                        change, sent_at = 0, None
 
     return EventSourceResponse(events(), ping=20, headers={"Cache-Control": "no-store"})

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 
+from portal.jobs import QUEUE_NAME
+from portal.metrics import backlog_registry
 from portal.web import CtxDep
 
 router = APIRouter(tags=["ops"])
 
 
-@router.get("/healthz")
+class CacheHealth(BaseModel):
+    backend: str
+    state: str
+
+
+class Health(BaseModel):
+    status: str
+    sql: str
+    cache: CacheHealth
+
+
+# Declared for /openapi.json: the handlers build their responses themselves.
+@router.get("/healthz", responses={
+    200: {"model": Health}, 503: {"model": Health, "description": "SQL is unreachable."}})
 def healthz(ctx: CtxDep) -> JSONResponse:
     try:
         with ctx.engine.connect() as conn:
@@ -26,6 +42,8 @@ def healthz(ctx: CtxDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if sql == "ok" else 503)
 
 
-@router.get("/metrics")
-def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(ctx: CtxDep) -> Response:
+    # This process's counters, then the shared backlog (queue, due sources) read right now.
+    body = generate_latest() + generate_latest(backlog_registry(ctx, QUEUE_NAME))
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
