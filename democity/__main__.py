@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8100, help="0 picks a free port")
     p.add_argument("--anchor", type=date.fromisoformat, default=None,
                    help="date the content is relative to (default: today in Asia/Tokyo)")
+    p.add_argument("--delay", type=float, default=0.0,
+                   help="seconds each page and feed takes to answer (a slow site)")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("corpus", help="write the articles as an evaluation corpus (JSONL)")
     c.add_argument("out", help="output .jsonl path")
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {n} articles to {args.out}")
         return 0
     try:
-        city = start_demo_city(args.host, args.port, args.anchor)
+        city = start_demo_city(args.host, args.port, args.anchor, delay=args.delay)
     except OSError as exc:
         print(f"cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

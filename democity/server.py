@@ -6,6 +6,7 @@ import random
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -31,6 +32,10 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False  # stop() must not wait for a /broken/slow sleeper
     request_queue_size = 128
     site: Site
+    delay = 0.0  # seconds before each answer: a slow CMS, so a crawl takes a while
+    # Requests per path, so tests can tell how often a crawler fetched each page.
+    hits: Counter[str]
+    hits_lock: threading.Lock
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client that gave up (timeout tests on /broken/slow) is not a server error.
@@ -70,9 +75,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, head: bool) -> None:
         url = urlsplit(self.path)
+        with self.server.hits_lock:
+            self.server.hits[url.path] += 1
         if url.path.startswith("/broken/"):
             self._broken(url.path, parse_qs(url.query), head)
             return
+        if self.server.delay:
+            time.sleep(self.server.delay)
         res = self.server.site.resources.get(url.path)
         if res is None:
             self._send(404, NOT_FOUND, "text/html; charset=UTF-8", head)
@@ -131,6 +140,11 @@ class DemoCity:
     _server: _Server
     _thread: threading.Thread
 
+    def hits(self) -> dict[str, int]:
+        """Requests served so far (GET, HEAD, conditional or not) by path."""
+        with self._server.hits_lock:
+            return dict(self._server.hits)
+
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
@@ -144,15 +158,19 @@ class DemoCity:
 
 
 def start_demo_city(host: str = "127.0.0.1", port: int = 0,
-                    anchor: date | None = None) -> DemoCity:
-    """Start serving in a background thread; port 0 picks a free port."""
+                    anchor: date | None = None, delay: float = 0.0) -> DemoCity:
+    """Start serving in a background thread; port 0 picks a free port. `delay`: seconds
+    each page and feed takes to answer (a slow site, so tests can interrupt a crawl)."""
     anchor = anchor or today_jst()
     server = _Server((host, port), _Handler)
+    server.delay = max(0.0, min(delay, MAX_SLOW_SECONDS))
     real_port = server.server_address[1]
     # Links in feeds must be fetchable: a wildcard bind is reached through loopback.
     shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
     site = build_site(f"http://{shown}:{real_port}", anchor)
     server.site = site
+    server.hits = Counter()
+    server.hits_lock = threading.Lock()
     thread = threading.Thread(target=server.serve_forever, name="democity", daemon=True)
     thread.start()
     return DemoCity(base_url=site.base_url, anchor=anchor, sources=site.sources,

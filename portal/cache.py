@@ -7,9 +7,12 @@ serving from SQL, slower, and never 5xx because the cache went away.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections.abc import AsyncIterator
 from typing import Protocol
 
 import redis
@@ -26,6 +29,9 @@ class Cache(Protocol):
     def incr(self, key: str, amount: int = 1, ttl: float | None = None) -> int | None: ...
     def add(self, key: str, value: bytes, ttl: float) -> bool | None:
         """Set only if absent (a lock); None when the store is unreachable."""
+        ...
+    def expire(self, key: str, ttl: float) -> None:
+        """Give an existing key a new time to live (a lease renewal); absent keys stay absent."""
         ...
     def ping(self) -> bool: ...
 
@@ -89,6 +95,12 @@ class MemoryCache:
             self._put(key, value, ttl)
             return True
 
+    def expire(self, key: str, ttl: float) -> None:
+        with self._lock:
+            value = self._live(key)
+            if value is not None:
+                self._data[key] = (value, time.monotonic() + ttl)
+
     def ping(self) -> bool:
         return True
 
@@ -142,11 +154,39 @@ class RedisCache:
                             px=int(ttl * 1000))
         return None if result is None and time.monotonic() < self._down_until else bool(result)
 
+    def expire(self, key: str, ttl: float) -> None:
+        self._call(self._client.pexpire, self._prefix + key, int(ttl * 1000))
+
     def ping(self) -> bool:
         try:
             return bool(self._client.ping())
         except redis.RedisError:
             return False
+
+
+@contextlib.asynccontextmanager
+async def lease(cache: Cache, key: str, seconds: float) -> AsyncIterator[bool]:
+    """Hold the lock `key` while the block runs. It is taken for `seconds` and renewed every
+    third of that, so a holder killed outright (SIGKILL, a lost host) frees it within
+    `seconds` instead of a long fixed TTL. Yields False when someone else holds it; True
+    also when the store is unreachable (the work must then be safe to do twice)."""
+    if cache.add(key, b"1", seconds) is False:
+        yield False
+        return
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(seconds / 3)
+            cache.expire(key, seconds)
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield True
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
+        cache.delete(key)
 
 
 def make_cache(redis_url: str | None) -> Cache:

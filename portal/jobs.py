@@ -12,15 +12,18 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict
 from typing import Any
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix
 from arq.worker import Worker, func
+from redis.exceptions import RedisError
 
 from portal.context import AppContext
+from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
 from portal.services.alerts import ingest_jma
 from portal.services.crawl import crawl_sources
 from portal.services.refit import refit_scorer
@@ -103,11 +106,19 @@ def redis_settings(settings: Settings) -> RedisSettings:
 def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | None = None
                 ) -> Worker:
     app_ctx = ctx or AppContext.build(settings)
+    lease = settings.job_lease_seconds
+    renewing: list[asyncio.Task[None]] = []
 
     async def startup(job_ctx: dict[str, Any]) -> None:
         job_ctx["app"] = app_ctx
+        renewing.append(asyncio.create_task(_renew_leases(worker, job_ctx["redis"], lease),
+                                            name="mymachi-job-leases"))
 
-    return Worker(
+    async def shutdown(job_ctx: dict[str, Any]) -> None:
+        for task in renewing:
+            task.cancel()
+
+    worker = Worker(
         functions=[func(crawl_due_job, name="crawl_due", max_tries=3),
                    func(crawl_source_job, name="crawl_source", max_tries=3),
                    func(flush_counters_job, name="flush_counters", max_tries=3),
@@ -116,18 +127,74 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
         on_startup=startup,
+        on_shutdown=shutdown,
         burst=burst,
         max_jobs=4,
         job_timeout=1800,
         keep_result=3600,
         handle_signals=not burst,
     )
+    # arq marks a started job "in progress" for job_timeout + 10 s: a worker killed with
+    # SIGKILL would hold its jobs for half an hour. A short lease, renewed while the job
+    # runs, lets a restarted (or another) worker take them up within `lease` seconds.
+    worker.in_progress_timeout_s = lease
+    return worker
+
+
+async def _renew_leases(worker: Worker, pool: ArqRedis, lease: float) -> None:
+    while True:
+        await asyncio.sleep(lease / 3)
+        if worker.main_task is not None and worker.main_task.done():
+            return  # that worker lost Redis and was replaced (see run_worker)
+        try:
+            async with pool.pipeline(transaction=False) as pipe:
+                for job_id in list(worker.tasks):
+                    # PEXPIRE only touches a key that exists: a finished job stays finished.
+                    pipe.pexpire(in_progress_key_prefix + job_id, int(lease * 1000))
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("could not renew job leases: %s", exc)
+
+
+async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 10.0) -> None:
+    """Run the arq worker until SIGTERM/SIGINT. When Redis goes away, the worker waits for
+    it and carries on (arq alone would exit): jobs enqueued after Redis returns run."""
+    stopped = False
+
+    def on_stop(_signal: object) -> None:
+        nonlocal stopped
+        stopped = True
+
+    delay = 1.0
+    while True:
+        worker = make_worker(settings, ctx=ctx)
+        worker.on_stop = on_stop
+        started = time.monotonic()
+        try:
+            await worker.async_run()
+            return
+        except asyncio.CancelledError:
+            if stopped:
+                return
+            raise
+        except (RedisError, OSError) as exc:
+            log.warning("worker lost Redis (%s); reconnecting in %.0f s", exc, delay)
+        finally:
+            with contextlib.suppress(Exception):
+                await worker.close()
+        if time.monotonic() - started > retry_max:
+            delay = 1.0  # it had been running: a new outage starts with a quick retry
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, retry_max)
 
 
 async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
                         source_id: int | None = None) -> bool:
     """Enqueue a crawl job. With a tick, the job id makes it once per tick cluster-wide."""
-    pool: ArqRedis = await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME)
+    name = "crawl_due" if source_id is None else "crawl_source"
+    with _counted(name):
+        pool: ArqRedis = await create_pool(redis_settings(settings),
+                                           default_queue_name=QUEUE_NAME)
     try:
         if source_id is not None:
             job = await pool.enqueue_job("crawl_source", source_id,
@@ -135,6 +202,7 @@ async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
         else:
             job = await pool.enqueue_job("crawl_due", _job_id=f"crawl_due:{tick}"
                                          if tick is not None else None)
+        JOBS_ENQUEUED.labels(name, "enqueued" if job is not None else "duplicate").inc()
         return job is not None
     finally:
         await pool.aclose()
@@ -142,11 +210,25 @@ async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
 
 async def enqueue_job(settings: Settings, name: str, *args: Any, job_id: str | None = None
                       ) -> bool:
-    pool: ArqRedis = await create_pool(redis_settings(settings), default_queue_name=QUEUE_NAME)
+    with _counted(name):
+        pool: ArqRedis = await create_pool(redis_settings(settings),
+                                           default_queue_name=QUEUE_NAME)
     try:
-        return await pool.enqueue_job(name, *args, _job_id=job_id) is not None
+        enqueued = await pool.enqueue_job(name, *args, _job_id=job_id) is not None
+        JOBS_ENQUEUED.labels(name, "enqueued" if enqueued else "duplicate").inc()
+        return enqueued
     finally:
         await pool.aclose()
+
+
+@contextlib.contextmanager
+def _counted(name: str) -> Iterator[None]:
+    """Count an offer that failed because Redis could not be reached."""
+    try:
+        yield
+    except Exception:
+        JOBS_ENQUEUED.labels(name, "failed").inc()
+        raise
 
 
 async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None:
@@ -161,6 +243,7 @@ async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None
             await enqueue_job(settings, "refit_scorer", job_id=f"refit_scorer:{tick}")
             if settings.jma_feed_url:
                 await enqueue_job(settings, "jma_alerts", job_id=f"jma_alerts:{tick}")
+            SCHEDULER_TICK.set_to_current_time()
         except OSError as exc:  # Redis away: try again next tick, jobs resume when it returns
             log.warning("scheduler could not enqueue: %s", exc)
         except Exception as exc:

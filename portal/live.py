@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -56,6 +57,7 @@ class LiveNotices:
 
     def publish(self, event: dict[str, Any]) -> None:
         """Tell every open page that notices changed (thread-safe, never raises)."""
+        event = {"sent_at": time.time(), **event}  # wall clock: fan-out latency across hosts
         if self._publisher is not None:
             try:
                 self._publisher.publish(CHANNEL, json.dumps(event))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Editor, Profile
-from portal.i18n import JST, days_until, format_date, normalize_language, t
+from portal.i18n import JST, days_until, format_date, normalize_language, t, tn
 from portal.services.profiles import get_profile
 from portal.services.richtext import render_notice_body
 
@@ -29,6 +29,7 @@ def make_templates(ctx: AppContext) -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(ctx.settings.templates_dir))
     env = templates.env
     env.globals["t"] = t
+    env.globals["tn"] = tn
     env.globals["category_label"] = lambda slug, lang="ja": ctx.taxonomy.label(slug, lang)
     env.globals["area_label"] = ctx.area_label
     env.globals["city_name"] = ctx.city_name
@@ -60,7 +61,9 @@ def get_session(ctx: CtxDep) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Committed when the route returns, before the response starts: a commit that fails (SQL
+# went away mid-request) becomes the 503 page, not a connection dropped without an answer.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def _profile_signer(ctx: AppContext) -> URLSafeSerializer:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
@@ -131,17 +132,24 @@ async def _submit(request: Request, ctx: AppContext, session: Session, editor: E
                           typed=typed)
     is_new = notice is None
     try:
-        if notice is None:
-            notice = create_notice(session, editor.id, data)
-        else:
-            update_notice(session, editor.id, notice, data)
+        # In a worker thread: a write waiting for the store (SQLite's one writer during a
+        # crawl) must not stall every other request on this event loop.
+        notice = await run_in_threadpool(_save, session, editor.id, data, notice)
     except NoticeError as exc:
         return _form_page(request, ctx, editor, data=data, notice=notice, error=str(exc),
                           typed=typed, status_code=422)
     flash = "editor.published_ok" if is_new else "editor.saved_ok"
-    session.commit()
     _notify(ctx, notice)
     return RedirectResponse(f"/editor/?flash={flash}", status_code=303)
+
+
+def _save(session: Session, editor_id: int, data: NoticeInput, notice: Notice | None) -> Notice:
+    if notice is None:
+        notice = create_notice(session, editor_id, data)
+    else:
+        update_notice(session, editor_id, notice, data)
+    session.commit()
+    return notice
 
 
 @router.post("/notices")

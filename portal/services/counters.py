@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ PENDING = "mymachi:counters:pending"
 FLUSHING = "mymachi:counters:flushing:"
 FLUSH_LOCK = "mymachi:counters:flush-lock"
 FLUSH_LOCK_MS = 120_000
+MAX_HELD_FIELDS = 200_000  # distinct counters a web process keeps while Redis is away
 
 
 def counter_field(article_id: int, kind: str, ward: str, at: datetime) -> str:
@@ -93,15 +95,36 @@ class RedisCounters:
 
     def __init__(self, url: str) -> None:
         self._client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        # Counted while Redis was away: kept here and handed over when it is back, so an
+        # outage loses only what Redis itself held (the counts since its last flush).
+        self._held: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._retry_at = 0.0
 
     def add(self, fields: Iterable[str]) -> None:
+        counts = Counter(fields)
+        with self._lock:
+            if time.monotonic() < self._retry_at:  # down a moment ago: do not wait on it
+                self._hold(counts)
+                return
+            counts.update(self._held)
+            self._held = Counter()
         try:
             pipe = self._client.pipeline(transaction=False)
-            for field in fields:
-                pipe.hincrby(PENDING, field, 1)
+            for field, n in counts.items():
+                pipe.hincrby(PENDING, field, n)
             pipe.execute()
         except redis.RedisError as exc:  # counting must never break a page
-            log.warning("counters: Redis unavailable, counts dropped: %s", exc)
+            with self._lock:
+                if not self._held:
+                    log.warning("counters: Redis unavailable, counting in this process: %s",
+                                exc)
+                self._retry_at = time.monotonic() + 1.0
+                self._hold(counts)
+
+    def _hold(self, counts: Counter[str]) -> None:
+        if len(self._held) < MAX_HELD_FIELDS:  # a long outage must not exhaust memory
+            self._held.update(counts)
 
     def flush(self, engine: Engine) -> int:
         # One flusher at a time across processes: otherwise a second one would take the
