@@ -33,7 +33,13 @@ RUN pip install --no-deps -e . \
  && groupadd --system --gid 10001 mymachi \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /app \
       --shell /usr/sbin/nologin mymachi \
- && chown 10001:10001 /app
+ && chown 10001:10001 /app \
+ && mkdir -p /var/lib/mymachi && chown 10001:10001 /var/lib/mymachi
+
+# Files every process must share (fitted scorer models): compose mounts one named volume
+# here in web, worker and scheduler. A new volume takes this folder's owner, so the app can
+# write to it.
+ENV MYMACHI_DATA_DIR=/var/lib/mymachi
 
 # Code stays root-owned (read-only for the app); /app itself is writable so that the
 # embedded SQLite default (a file in the current folder) works for `docker run ... mymachi demo`.

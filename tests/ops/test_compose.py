@@ -91,14 +91,68 @@ def test_app_service_command(compose: dict, name: str, sub: str) -> None:
     assert cmd[:2] == ["mymachi", sub], cmd
 
 
-def test_web_is_scalable(compose: dict) -> None:
+def _published(service: dict) -> list[dict]:
+    return [p for p in service.get("ports", []) if isinstance(p, dict) and p.get("published")]
+
+
+def _mounts(service: dict) -> dict[str, str]:
+    """Container path → volume name or host path (Compose v2 JSON or v1 YAML)."""
+    mounts = {}
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict):
+            mounts[volume["target"]] = str(volume.get("source"))
+        else:
+            source, target = volume.split(":")[:2]
+            mounts[target] = source
+    return mounts
+
+
+@pytest.mark.parametrize("name", ["web", "worker"])
+def test_web_and_worker_scale(compose: dict, name: str) -> None:
+    """`--scale web=3 --scale worker=2` must not collide: no fixed name, no host port."""
+    svc = compose["services"][name]
+    assert "container_name" not in svc, f"{name} must be scalable"
+    assert not _published(svc), f"{name} publishes a host port: replicas would collide"
+
+
+def test_only_the_proxy_publishes_ports(compose: dict) -> None:
+    published = {name for name, svc in compose["services"].items() if _published(svc)}
+    assert published == {"proxy"}, published
+    targets = {str(p["target"]) for p in _published(compose["services"]["proxy"])}
+    assert "80" in targets
+
+
+def test_proxy_routes_to_every_web_replica(compose: dict) -> None:
     svcs = compose["services"]
-    for name in ("web", "worker"):
-        assert "container_name" not in svcs[name], f"{name} must be scalable"
     web_cmd = _command(svcs["web"])
-    assert "0.0.0.0" in web_cmd and "8000" in web_cmd
-    targets = {str(p.get("target")) for p in svcs["web"].get("ports", []) if isinstance(p, dict)}
-    assert targets == {"8000"}
+    port = web_cmd[web_cmd.index("--port") + 1]
+    assert web_cmd[web_cmd.index("--host") + 1] == "0.0.0.0"
+    assert port in {str(p) for p in svcs["web"].get("expose", [])}
+    proxy = svcs["proxy"]
+    assert proxy["image"].startswith("caddy:2")
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    config = Path(_mounts(proxy)["/etc/caddy/Caddyfile"])
+    assert config.resolve() == ROOT / "deploy" / "Caddyfile"
+    caddyfile = config.read_text(encoding="utf-8")
+    # Upstreams are every A record of the service name, re-resolved: replicas come and go.
+    upstream = re.search(r"^\s*dynamic\s+a\s+(\S+)\s+(\d+)", caddyfile, flags=re.MULTILINE)
+    assert upstream and upstream.groups() == ("web", port), upstream
+    # The web replicas believe the proxy's X-Forwarded-For/-Proto.
+    assert _environment(svcs["web"]).get("MYMACHI_TRUSTED_PROXIES")
+
+
+def test_web_worker_scheduler_share_the_data_volume(compose: dict) -> None:
+    """Models a worker fits are read by web and the other workers: one named volume."""
+    svcs = compose["services"]
+    seen = set()
+    for name in APP_SERVICES:
+        data_dir = _environment(svcs[name])["MYMACHI_DATA_DIR"]
+        source = _mounts(svcs[name]).get(data_dir)
+        assert source, f"{name}: nothing mounted at MYMACHI_DATA_DIR={data_dir}"
+        seen.add((data_dir, source))
+    assert len(seen) == 1, seen
+    ((_, volume),) = seen
+    assert volume in (compose.get("volumes") or {}), f"{volume} is not a named volume"
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
@@ -135,6 +189,28 @@ def test_backing_services_have_healthchecks(compose: dict) -> None:
         str(v).endswith(":/var/lib/postgresql/data") or "/var/lib/postgresql/data" in str(v)
         for v in svcs["postgres"].get("volumes", [])
     )
+
+
+@pytest.mark.parametrize("address", [":80", "portal.city.example.jp"])
+def test_caddyfile_is_valid(tmp_path: Path, address: str) -> None:
+    """The proxy's config as Caddy itself reads it, for plain HTTP and for a public name."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy not installed (Debian package caddy)")
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+           "MYMACHI_SITE_ADDRESS": address}
+    proc = subprocess.run(
+        [caddy, "adapt", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter",
+         "caddyfile"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    server = json.loads(proc.stdout)["apps"]["http"]["servers"]["srv0"]
+    handler = server["routes"][0]["handle"][0]
+    if address != ":80":  # a host name: the route matches it (and Caddy adds HTTPS)
+        handler = handler["routes"][0]["handle"][0]
+    assert handler["handler"] == "reverse_proxy"
+    assert handler["dynamic_upstreams"] == {"source": "a", "name": "web", "port": "8000",
+                                            "refresh": 5_000_000_000}
 
 
 def _make_targets() -> set[str]:
