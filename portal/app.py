@@ -11,13 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from portal.context import AppContext
 from portal.i18n import t
 from portal.jobs import start_embedded_scheduler
+from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
     api,
@@ -31,6 +32,7 @@ from portal.routes import (
     resident_data,
     residents,
 )
+from portal.security import set_security_headers
 from portal.settings import PACKAGE_DIR, Settings
 from portal.web import LoginRequired, make_templates, request_language
 
@@ -40,17 +42,6 @@ log = logging.getLogger(__name__)
 VENDOR_SCRIPTS = {"htmx.org": "htmx.min.js", "htmx-ext-sse": "sse.js"}
 # The Digital Agency design tokens (colour, type, spacing) from npm, linked before site.css.
 VENDOR_STYLES = {"@digital-go-jp/design-tokens": "tokens.css"}
-
-
-def _security_headers(response: Response) -> None:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-        "script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-    )
 
 
 def _wants_json(request: Request) -> bool:
@@ -98,8 +89,11 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         name = getattr(route, "path", "unmatched")
         REQUESTS.labels(request.method, name, str(response.status_code)).inc()
         REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
-        _security_headers(response)
+        set_security_headers(request, response)
         return response
+
+    # Added last, so outermost: one access line per request, route template only.
+    app.add_middleware(AccessLog)
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
@@ -111,14 +105,25 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         log.error("database unavailable: %s", exc.orig)
         return _error(request, 503, "error.unavailable", headers={"Retry-After": "10"})
 
+    @app.exception_handler(DataError)
+    async def unstorable(request: Request, exc: DataError) -> Response:
+        # A value the database refuses (a NUL character in PostgreSQL text, a number out of
+        # a column's range) is bad input, not a server fault: 422, never a 500.
+        log.warning("input refused by the database: %s", str(exc.orig).partition("\n")[0])
+        if request.url.path.startswith("/api/"):  # the API's usual 422 shape
+            return JSONResponse({"detail": [{"loc": ["request"], "type": "value_error",
+                                             "msg": t("error.invalid_input", "en")}]},
+                                status_code=422)
+        return _error(request, 422, "error.invalid_input")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
-        key = {404: "error.not_found", 403: "error.forbidden"}.get(exc.status_code,
-                                                                   "error.unavailable")
-        return _error(request, exc.status_code, key)
+        key = {404: "error.not_found", 403: "error.forbidden",
+               429: "error.too_many_requests"}.get(exc.status_code, "error.unavailable")
+        return _error(request, exc.status_code, key, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -139,6 +144,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         )
 
     app.include_router(api.router)
+    api.install_openapi(app, ctx)
     app.include_router(residents.router)
     app.include_router(resident_data.router)
     app.include_router(editors.router)

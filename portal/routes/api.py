@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
+from portal.security import RATE_LIMITED, limit_writes
 from portal.services import analytics
 from portal.services.feed import personal_feed
 from portal.services.notices import notices_for
@@ -24,10 +25,36 @@ from portal.services.profiles import (
 from portal.services.sources import utcnow
 from portal.web import CtxDep, SessionDep
 
-router = APIRouter(prefix="/api/v1", tags=["residents"])
-
 FeedbackKind = Literal["open", "save", "hide", "more", "less"]
 Text = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+# Documented so /openapi.json lists every status the API really answers (422 is FastAPI's
+# HTTPValidationError, the same {"detail": [{loc, msg, type}]} shape as our own 422s).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown or erased profile."},
+}
+UNREADABLE_BODY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "The body could not be read (e.g. not UTF-8)."},
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again.",
+                               "required": True, "schema": {"type": "integer"}}}
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "headers": RETRY_AFTER,
+          "description": "The database is unreachable; retry after Retry-After seconds."},
+}
+# The write limiter's 429, with the body and header it really sends.
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {**RATE_LIMITED[429], "model": ErrorOut, "headers": RETRY_AFTER},
+}
+
+# Writes (POST/DELETE) count against the client's rate limit; over it, 429 + Retry-After.
+router = APIRouter(prefix="/api/v1", tags=["residents"], responses=UNAVAILABLE,
+                   dependencies=[Depends(limit_writes("api"))])
 
 
 class CategoryOut(BaseModel):
@@ -83,26 +110,50 @@ class FeedOut(BaseModel):
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    article_id: str = Field(min_length=1, max_length=10)
+    # The pattern documents the validator below; an id naming no article is a 422 as well.
+    article_id: str = Field(min_length=1, max_length=10,
+                            json_schema_extra={"pattern": "^[0-9]{1,10}$"})
     kind: FeedbackKind
 
     @field_validator("article_id")
     @classmethod
     def _numeric(cls, value: str) -> str:
-        if not value.isdigit() or int(value) >= 2**31:
+        # ASCII only: str.isdigit() also takes "²" (int() refuses it) and "١٢" (other scripts).
+        if not (value.isascii() and value.isdigit()) or int(value) >= 2**31:
             raise ValueError("article_id must be an article id from the feed")
         return value
 
 
-def _validate_profile(ctx: AppContext, body: ProfileIn) -> ProfileInput:
-    """Unknown slugs are a 422 naming the field, like any other invalid input."""
-    known = {
+def _vocabularies(ctx: AppContext) -> dict[str, set[str]]:
+    """The slugs each profile field accepts: this city's taxonomy and wards."""
+    return {
         "categories": {c.slug for c in ctx.taxonomy.categories},
         "areas": {a.slug for a in ctx.areas},
         "life_stages": {s.slug for s in ctx.taxonomy.life_stages},
     }
+
+
+def install_openapi(app: FastAPI, ctx: AppContext) -> None:
+    """List the accepted slugs in /openapi.json, so a client (or a fuzzer) can tell a valid
+    profile from one that gets the 422 below without reading the taxonomy first."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            fields = schema["components"]["schemas"]["ProfileIn"]["properties"]
+            for field, allowed in _vocabularies(ctx).items():
+                fields[field]["items"]["enum"] = sorted(allowed)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _validate_profile(ctx: AppContext, body: ProfileIn) -> ProfileInput:
+    """Unknown slugs are a 422 naming the field, like any other invalid input."""
     errors = []
-    for field, allowed in known.items():
+    for field, allowed in _vocabularies(ctx).items():
         for value in getattr(body, field):
             if value not in allowed:
                 errors.append({
@@ -140,25 +191,27 @@ def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja") -> list[Categ
     ]
 
 
-@router.post("/profiles", status_code=status.HTTP_201_CREATED, response_model=ProfileOut)
+@router.post("/profiles", status_code=status.HTTP_201_CREATED, response_model=ProfileOut,
+             responses={**LIMITED, **UNREADABLE_BODY})
 def post_profile(body: ProfileIn, ctx: CtxDep, session: SessionDep) -> ProfileOut:
     profile = create_profile(session, _validate_profile(ctx, body))
     session.commit()  # visible before the client's next request, not after the response
     return _out(profile)
 
 
-@router.get("/profiles/{profile_id}", response_model=dict[str, Any])
+@router.get("/profiles/{profile_id}", response_model=dict[str, Any], responses=NOT_FOUND)
 def get_profile_export(profile_id: str, session: SessionDep) -> dict[str, Any]:
     return export_profile(session, _profile_or_404(session, profile_id))
 
 
-@router.delete("/profiles/{profile_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/profiles/{profile_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses={**LIMITED, **NOT_FOUND})
 def delete_profile(profile_id: str, session: SessionDep) -> None:
     erase_profile(session, _profile_or_404(session, profile_id))
     session.commit()
 
 
-@router.get("/profiles/{profile_id}/feed", response_model=FeedOut)
+@router.get("/profiles/{profile_id}/feed", response_model=FeedOut, responses=NOT_FOUND)
 def get_feed(
     profile_id: str, ctx: CtxDep, session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -187,7 +240,8 @@ def get_feed(
     )
 
 
-@router.post("/profiles/{profile_id}/feedback", status_code=status.HTTP_201_CREATED)
+@router.post("/profiles/{profile_id}/feedback", status_code=status.HTTP_201_CREATED,
+             responses={**LIMITED, **NOT_FOUND, **UNREADABLE_BODY})
 def post_feedback(profile_id: str, body: FeedbackIn, ctx: CtxDep, session: SessionDep
                   ) -> dict[str, str]:
     profile = _profile_or_404(session, profile_id)

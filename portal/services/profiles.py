@@ -51,7 +51,8 @@ def update_profile(profile: Profile, data: ProfileInput) -> None:
 
 
 def get_profile(session: Session, profile_id: str) -> Profile | None:
-    if not profile_id or len(profile_id) > 64:
+    # A NUL can be in no id, and PostgreSQL refuses it in a query (a 500, not a miss).
+    if not profile_id or len(profile_id) > 64 or "\x00" in profile_id:
         return None
     return session.get(Profile, profile_id)
 
