@@ -11,8 +11,10 @@ notice from two departments cannot both miss each other and make two articles.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -22,16 +24,17 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, Fetcher, SiteMemory, SourceSpec, crawl_source
+from portal.cache import lease
 from portal.context import AppContext
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
-from portal.metrics import CRAWL_OUTCOMES
+from portal.metrics import CRAWL_ARTICLES, CRAWL_OUTCOMES, CRAWL_SECONDS, source_key
 from portal.services.articles import KnownIndex, known_index, store_records
-from portal.services.scoring import scorers
+from portal.services.labels import label_with_artifact, scoring_text
+from portal.services.scoring import PreLabels, scorers
 from portal.services.sources import due_sources, record_failure, record_outcome, spec_of, utcnow
 
 log = logging.getLogger(__name__)
-LOCK_SECONDS = 600
 _STORE_LOCK = threading.Lock()
 _PG_STORE_LOCK_KEY = 0x6D796D61  # "myma": pg_advisory_xact_lock key of article stores
 # robots.txt and Retry-After pauses outlive one crawl cycle; one memory per database.
@@ -69,6 +72,15 @@ def _prepare(
         return plan, known_index(session, now) if plan else KnownIndex()
 
 
+def _still_due(ctx: AppContext, source_id: int) -> bool:
+    """Re-read under the crawl lock: a crawl that ended after our plan was made (another
+    worker's) has moved next_fetch_at on, and our plan's validators are stale."""
+    with ctx.sessions() as session:
+        source = session.get(Source, source_id)
+        return source is not None and not source.paused and (
+            source.next_fetch_at is None or source.next_fetch_at <= utcnow())
+
+
 def _lock_store(session: Session) -> None:
     """Serialize article stores across processes on PostgreSQL (until this commit)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -76,10 +88,12 @@ def _lock_store(session: Session) -> None:
 
 
 def store_outcome(
-    ctx: AppContext, source_id: int, outcome: CrawlOutcome, report: CrawlReport | None = None
+    ctx: AppContext, source_id: int, outcome: CrawlOutcome, report: CrawlReport | None = None,
+    labelled: PreLabels | None = None,
 ) -> tuple[list[int], list[int]]:
     """Store one source's crawl: its health and validators, and its articles, atomically.
-    Returns (new article ids, updated article ids). Safe to call twice with one outcome."""
+    Returns (new article ids, updated article ids). Safe to call twice with one outcome.
+    `labelled`: category labels of the records computed ahead (see `_label_ahead`)."""
     report = report if report is not None else CrawlReport()
     now = utcnow()
     new_ids: list[int] = []
@@ -89,28 +103,53 @@ def store_outcome(
         source = session.get(Source, source_id)
         if source is None:
             return [], []
+        key = source_key(source.url)
         record_outcome(source, outcome, now)
         report.page_errors += len(outcome.page_errors)
         if outcome.error is not None:
             report.failed += 1
             report.errors[source.url] = str(outcome.error)
-            CRAWL_OUTCOMES.labels(outcome=outcome.error.kind).inc()
+            CRAWL_OUTCOMES.labels(key, outcome.error.kind).inc()
             return [], []
         if outcome.not_modified:
             report.not_modified += 1
-        CRAWL_OUTCOMES.labels(outcome="not_modified" if outcome.not_modified else "ok").inc()
         if outcome.records:
             new_ids, updated_ids = store_records(session, source, outcome.records, now)
             changed_ids = new_ids + updated_ids
             if changed_ids:
                 changed = list(session.scalars(select(Article).where(Article.id.in_(changed_ids))))
-                scorers.score(ctx, session, changed)
+                scorers.score(ctx, session, changed, labelled)
     report.new_articles += len(new_ids)
     report.updated_articles += len(updated_ids)
+    # Counted once stored: a store that fails is counted as that failure instead.
+    CRAWL_OUTCOMES.labels(key, "not_modified" if outcome.not_modified else "ok").inc()
+    if new_ids:
+        CRAWL_ARTICLES.labels(key, "new").inc(len(new_ids))
+    if updated_ids:
+        CRAWL_ARTICLES.labels(key, "updated").inc(len(updated_ids))
     if new_ids or updated_ids:
         # After the commit above: feeds see this source's articles now, not at cycle end.
         ctx.bump_articles_version()
     return new_ids, updated_ids
+
+
+async def _label_ahead(ctx: AppContext, outcome: CrawlOutcome,
+                       cpu: Executor | None) -> PreLabels | None:
+    """With a process pool, label the records there with the model this process applies,
+    so the store (one at a time, in this process) only writes them. Best effort: any
+    problem (no model yet, a model refitted meanwhile) just leaves it to the store."""
+    artifact = scorers.loaded_artifact()
+    if cpu is None or artifact is None or not outcome.records:
+        return None
+    texts = list(dict.fromkeys(scoring_text(r.title, r.summary, r.body_text)
+                               for r in outcome.records))
+    try:
+        labels = await asyncio.get_running_loop().run_in_executor(
+            cpu, label_with_artifact, artifact, ctx.areas, ctx.taxonomy.life_stages, texts)
+    except Exception:
+        log.warning("labelling in the pool failed; the store labels instead", exc_info=True)
+        return None
+    return artifact, labels
 
 
 def _store_failure(ctx: AppContext, source_id: int, error: CrawlError, report: CrawlReport) -> None:
@@ -119,6 +158,7 @@ def _store_failure(ctx: AppContext, source_id: int, error: CrawlError, report: C
         if source is not None:
             record_failure(source, error, utcnow())
             report.errors[source.url] = str(error)
+            CRAWL_OUTCOMES.labels(source_key(source.url), error.kind).inc()
     report.failed += 1
 
 
@@ -142,27 +182,40 @@ async def crawl_sources(
 
     async def one(source_id: int, spec: SourceSpec, fetcher: Fetcher) -> None:
         nonlocal done
-        lock = f"lock:crawl:{source_id}"
-        # None means the shared store is away: crawl anyway, the upserts keep it idempotent.
-        if ctx.cache.add(lock, b"1", LOCK_SECONDS) is False:
+        # A lease, not a fixed TTL: a worker killed mid-crawl frees the source within
+        # job_lease_seconds. The shared store away: crawl anyway, the upserts are idempotent.
+        held = contextlib.AsyncExitStack()
+        if not await held.enter_async_context(
+                lease(ctx.cache, f"lock:crawl:{source_id}", settings.job_lease_seconds)):
+            await held.aclose()
+            CRAWL_OUTCOMES.labels(source_key(spec.url), "locked").inc()
             done += 1
             if on_progress:
                 on_progress(done, len(plan))
             return
         try:
+            if not force and not source_ids and not await asyncio.to_thread(
+                    _still_due, ctx, source_id):
+                return  # another worker crawled it between our plan and our lock
             async with limit:
-                outcome = await crawl_source(
-                    spec, fetcher, known=known.for_source(source_id),
-                    retry=known.retries.get(source_id, ()), cpu=cpu,
-                )
-            await asyncio.to_thread(store_outcome, ctx, source_id, outcome, report)
+                started = time.perf_counter()
+                try:
+                    outcome = await crawl_source(
+                        spec, fetcher, known=known.for_source(source_id),
+                        retry=known.retries.get(source_id, ()), cpu=cpu,
+                    )
+                finally:
+                    CRAWL_SECONDS.labels(source_key(spec.url)).observe(
+                        time.perf_counter() - started)
+            labelled = await _label_ahead(ctx, outcome, cpu)
+            await asyncio.to_thread(store_outcome, ctx, source_id, outcome, report, labelled)
         except Exception as exc:  # a bug in one source's path must not stop the others
             log.exception("crawl of source %s failed", source_id)
             await asyncio.to_thread(
                 _store_failure, ctx, source_id, CrawlError("parse_error", repr(exc)[:300]), report
             )
         finally:
-            ctx.cache.delete(lock)
+            await held.aclose()
             done += 1
             if on_progress:
                 on_progress(done, len(plan))

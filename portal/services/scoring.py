@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import joblib
@@ -27,14 +27,16 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Article, ScorerModel, utcnow
+from portal.services.labels import TextLabels, label_texts, scoring_text
 from recommender.content import to_pairs
 from recommender.ranking import top_categories
-from recommender.scoring import CategoryScorer, detect_terms
+from recommender.scoring import CategoryScorer
 from recommender.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
+# Labels computed ahead (in a pool process): (the model artifact's path, labels by text).
+PreLabels = tuple[str, Mapping[str, TextLabels]]
 
-BODY_CHARS = 3000
 MODELS_KEPT = 3  # artifacts kept on disk: the current one and two to roll back to
 # Refit once the corpus has grown by this factor since the last fit (new words, new topics):
 # in the refit job, and at ingest too while the corpus has at most YOUNG_CORPUS articles
@@ -46,18 +48,22 @@ DATA_FOLDER = "mymachi-data"
 
 
 def article_text(article: Article) -> str:
-    return f"{article.title}\n{article.summary}\n{article.body_text[:BODY_CHARS]}"
+    return scoring_text(article.title, article.summary, article.body_text)
 
 
 def models_dir(ctx: AppContext) -> Path:
-    """Where this database's scorer artifacts live: mymachi-data/models/<database> beside the
+    """Where this database's scorer artifacts live: <data dir>/models/<database>, the data dir
+    being MYMACHI_DATA_DIR (a volume shared by every process) or else mymachi-data/ beside the
     SQLite file (the current folder for other databases). Never committed (.gitignore)."""
     url = make_url(ctx.settings.database_url)
-    base = Path.cwd()
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        base = Path(url.database).resolve().parent
+    data = ctx.settings.data_dir
+    if data is None:
+        base = Path.cwd()
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            base = Path(url.database).resolve().parent
+        data = base / DATA_FOLDER
     database = hashlib.sha1(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
-    return base / DATA_FOLDER / "models" / database
+    return data / "models" / database
 
 
 def taxonomy_digest(taxonomy: Taxonomy) -> str:
@@ -99,10 +105,13 @@ class ScorerHolder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: dict[Path, CategoryScorer] = {}
+        self._version_path: tuple[int, str] | None = None
 
-    def current(self, ctx: AppContext, session: Session) -> tuple[int, CategoryScorer] | None:
-        """(version, scorer) of the newest usable model, loading its artifact if needed."""
-        row = newest_model(ctx, session)
+    def current(self, ctx: AppContext, session: Session, row: ScorerModel | None = None
+                ) -> tuple[int, CategoryScorer] | None:
+        """(version, scorer) of the newest usable model (or of `row`, the newest one the
+        caller already looked up), loading its artifact if needed."""
+        row = row if row is not None else newest_model(ctx, session)
         if row is None:
             return None
         path = models_dir(ctx) / row.artifact
@@ -115,6 +124,7 @@ class ScorerHolder:
                             exc)
                 return None
             self._loaded = {path: scorer}  # one model in memory per process
+        self._version_path = (row.version, str(path))
         return row.version, scorer
 
     def fit(self, ctx: AppContext, session: Session) -> tuple[int, CategoryScorer]:
@@ -124,7 +134,7 @@ class ScorerHolder:
                                              Article.body_text)))
         labels = corrected_labels(session)
         known = set(ctx.taxonomy.slugs)
-        texts = [f"{r.title}\n{r.summary}\n{r.body_text[:BODY_CHARS]}" for r in corpus]
+        texts = [scoring_text(r.title, r.summary, r.body_text) for r in corpus]
         given = [[s for s in labels.get(r.id, []) if s in known] or None for r in corpus]
         scorer = CategoryScorer(ctx.taxonomy).fit(
             texts, given if any(given) else None
@@ -145,6 +155,7 @@ class ScorerHolder:
         (folder / artifact).rename(target)
         row.artifact = target.name
         self._loaded = {target: scorer}
+        self._version_path = (row.version, str(target))
         self._prune(ctx, session)
         log.info("fitted scorer v%s on %d articles (%d labeled)", row.version, len(corpus),
                  scorer.n_labeled_)
@@ -167,34 +178,52 @@ class ScorerHolder:
         for row in old:
             (models_dir(ctx) / row.artifact).unlink(missing_ok=True)
 
-    def score(self, ctx: AppContext, session: Session, articles: Sequence[Article]) -> None:
+    def loaded_artifact(self) -> str | None:
+        """The artifact path of the model this process applied last, for pool processes
+        to label with the same one; None before the first load or fit."""
+        return self._version_path[1] if self._version_path else None
+
+    def score(self, ctx: AppContext, session: Session, articles: Sequence[Article],
+              labelled: PreLabels | None = None) -> None:
         """Label new or changed articles with the current model. Ingest does not refit,
         except while the corpus is young (no model yet, or a model of a few hundred
         articles that the corpus has outgrown): a first crawl source by source must not
-        leave every later source scored by a model of the first one's articles."""
+        leave every later source scored by a model of the first one's articles.
+        `labelled`: labels computed elsewhere (a pool process) by model artifact and text;
+        used where the model and text still match, recomputed where not."""
         if not articles:
             return
         with self._lock:
             session.flush()  # the new articles count, and join a fit's corpus
-            model = self.current(ctx, session)
             row = newest_model(ctx, session)
-            total = count_articles(session)
-            young = row is not None and row.n_articles * REFIT_GROWTH <= total <= YOUNG_CORPUS
+            model = self.current(ctx, session, row)
+            # Counting is only needed while a refit at ingest is still possible.
+            young = (row is not None and row.n_articles * REFIT_GROWTH <= YOUNG_CORPUS
+                     and row.n_articles * REFIT_GROWTH <= count_articles(session)
+                     <= YOUNG_CORPUS)
             if model is None or young:
                 model = self.fit(ctx, session)
                 articles = list(session.scalars(select(Article)))  # all of them, once
-            apply_scorer(ctx, *model, articles)
+            same = labelled is not None and labelled[0] == self.loaded_artifact()
+            known = labelled[1] if labelled is not None and same else None
+            apply_scorer(ctx, *model, articles, known)
 
 
 def apply_scorer(ctx: AppContext, version: int, scorer: CategoryScorer,
-                 articles: Sequence[Article]) -> None:
-    """Set scores, chips, areas, life stages and content vectors of `articles`."""
+                 articles: Sequence[Article],
+                 known: Mapping[str, TextLabels] | None = None) -> None:
+    """Set scores, chips, areas, life stages and content vectors of `articles`; `known`
+    holds labels this version already computed, by text."""
     texts = [article_text(a) for a in articles]
-    matrix = scorer.transform(texts)
-    vectors = scorer.content_vectors(texts)
+    known = known or {}
+    missing = [text for text in dict.fromkeys(texts) if text not in known]
+    if missing:
+        known = {**known, **dict(zip(missing, label_texts(
+            scorer, ctx.areas, ctx.taxonomy.life_stages, missing), strict=True))}
     slugs = ctx.taxonomy.slugs
-    for article, row, vector, text in zip(articles, matrix, vectors, texts, strict=True):
-        scores = {slug: round(float(v), 4) for slug, v in zip(slugs, row, strict=True)}
+    for article, text in zip(articles, texts, strict=True):
+        labels = known[text]
+        scores = {slug: v for slug, v in zip(slugs, labels.scores, strict=True)}
         corrected = [s for s in article.corrected_categories or [] if s in scores]
         if corrected:  # an editor's word outranks the model's guess
             scores = {slug: (1.0 / len(corrected) if slug in corrected else 0.0)
@@ -202,9 +231,9 @@ def apply_scorer(ctx: AppContext, version: int, scorer: CategoryScorer,
         article.category_scores = scores
         article.categories = corrected or top_categories(scores)
         article.areas = (list(article.corrected_areas) if article.corrected_areas is not None
-                         else detect_terms(text, ctx.areas))
-        article.life_stages = detect_terms(text, ctx.taxonomy.life_stages)
-        article.content_terms = to_pairs(vector)
+                         else list(labels.areas))
+        article.life_stages = list(labels.life_stages)
+        article.content_terms = to_pairs(labels.vector)
         article.scorer_version = version
 
 
