@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments import render_block
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from portal.context import AppContext
 from portal.db.models import Article, Profile
 from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
+from portal.security import limit_writes
 from portal.services import analytics
 from portal.services.feed import FeedItem, personal_feed, preview_feed
 from portal.services.notices import notices_for
@@ -32,7 +33,7 @@ from portal.services.profiles import (
 )
 from portal.services.search import ArticleQuery, find_articles
 from portal.services.sources import utcnow
-from portal.services.upcoming import upcoming_strips
+from portal.services.upcoming import feed_strips
 from portal.web import (
     LANG_COOKIE,
     PROFILE_COOKIE,
@@ -47,7 +48,8 @@ from portal.web import (
 )
 from recommender.profile import ProfileSpec
 
-router = APIRouter(include_in_schema=False)
+# Form posts (profile, preview, feedback) count against the client's write rate limit.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_writes("pages"))])
 PAGE_SIZE = 20
 MAX_OFFSET = 10_000
 KEYWORD_SPLIT = re.compile(r"[,、，\s]+")
@@ -203,7 +205,7 @@ def _cached_feed_html(request: Request, ctx: AppContext, session: Any, profile: 
     items = personal_feed(ctx, session, profile, now=now, limit=PAGE_SIZE, offset=offset,
                           language=context["lang"])
     feedback = feedback_sets(session, profile.id)
-    strips = upcoming_strips(session, profile, feedback["hide"], now) if offset == 0 else None
+    strips = feed_strips(ctx, session, profile, feedback["hide"], now) if offset == 0 else None
     values = {**context, "items": items, "strips": strips, "feedback": feedback,
               "notices_slot": NOTICES_SLOT,
               "next_offset": offset + PAGE_SIZE if len(items) == PAGE_SIZE else None}
@@ -252,7 +254,9 @@ def _feed_response(request: Request) -> Response:
 
 
 def _article_or_none(session: Any, raw_id: str) -> Article | None:
-    return session.get(Article, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 10 else None
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    valid = raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10
+    return session.get(Article, int(raw_id)) if valid else None
 
 
 @router.post("/feed/feedback")
@@ -314,7 +318,7 @@ def saved_page(request: Request, session: SessionDep, profile: CookieProfile) ->
         request, profile, items=_cards(articles[:PAGE_SIZE]), offset=offset,
         page_size=PAGE_SIZE, feedback=feedback_sets(session, profile.id),
         next_offset=offset + PAGE_SIZE if len(articles) > PAGE_SIZE else None,
-        next_path="/saved",
+        next_path="/saved", notices=notices_for(session, profile, utcnow()),
     )
     return _render(request, "pages/saved.html", context)
 
@@ -341,6 +345,7 @@ def search_page(request: Request, ctx: CtxDep, session: SessionDep,
         items=_cards(found[:PAGE_SIZE]), offset=offset, page_size=PAGE_SIZE, feedback=feedback,
         next_offset=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
         next_path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        notices=notices_for(session, profile, utcnow()),
     )
     return _render(request, "pages/search.html", context)
 

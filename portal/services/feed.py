@@ -20,7 +20,10 @@ from recommender.content import from_pairs
 from recommender.profile import ProfileSpec
 from recommender.ranking import rank_feed
 
-# Rankings are cached this deep, so "more" pages come from the same cached ranking.
+# A first visit ranks one page (diversity and reasons over 20 items, not 200); the first
+# "more" ranks this deep once, keeping the items already shown first, so pages never repeat
+# or skip an item, and later pages come from that cached ranking.
+FIRST_DEPTH = 20
 RANKED_DEPTH = 200
 RANKED_TTL = 300.0
 CANDIDATES_TTL = 30.0
@@ -101,27 +104,40 @@ def profile_spec(session: Session, profile: Profile, now: datetime | None = None
     )
 
 
+Ranking = list[tuple[int, str, list[str]]]  # (article id, reason, category chips)
+
+
 def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
-             language: str) -> list[tuple[int, str, list[str]]]:
+             language: str, depth: int) -> Ranking:
+    """At least `depth` items of the profile's ranking (fewer if there are no more)."""
     version = ctx.articles_version()
     key = f"feed:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
     cached = ctx.cache.get(key)
+    shown: Ranking = []
     if cached is not None:
-        FEEDS_SERVED.labels(cache="hit").inc()
-        return [tuple(x) for x in json.loads(cached)]  # type: ignore[misc]
+        stored = json.loads(cached)
+        shown = [tuple(x) for x in stored["items"]]  # type: ignore[misc]
+        if stored["depth"] >= depth or len(shown) < stored["depth"]:  # deep enough, or all
+            FEEDS_SERVED.labels(cache="hit").inc()
+            return shown
     FEEDS_SERVED.labels(cache="miss").inc()
+    depth = FIRST_DEPTH if depth <= FIRST_DEPTH and not shown else RANKED_DEPTH
     ranked = rank_feed(
         profile_spec(session, profile, now), candidates.get(ctx, session, now),
-        taxonomy=ctx.taxonomy, now=now, limit=RANKED_DEPTH, offset=0, language=language,
+        taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0, language=language,
     )
-    result = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
-    ctx.cache.set(key, json.dumps(result, ensure_ascii=False).encode(), ttl=RANKED_TTL)
+    seen = {article_id for article_id, _, _ in shown}
+    result = shown + [(int(item.id), item.reason, list(item.categories)) for item in ranked
+                      if int(item.id) not in seen]
+    ctx.cache.set(key, json.dumps({"depth": depth, "items": result},
+                                  ensure_ascii=False).encode(), ttl=RANKED_TTL)
     return result
 
 
 def personal_feed(ctx: AppContext, session: Session, profile: Profile, *, now: datetime,
                   limit: int = 20, offset: int = 0, language: str | None = None) -> list[FeedItem]:
-    ranking = _ranking(ctx, session, profile, now, language or profile.language)
+    ranking = _ranking(ctx, session, profile, now, language or profile.language,
+                       depth=offset + limit)
     page = ranking[offset : offset + limit]
     ids = [article_id for article_id, _, _ in page]
     articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}

@@ -73,6 +73,20 @@ def test_more_pages_work_with_and_without_htmx(browser) -> None:
     assert not set(_card_ids(fragment)) & set(_card_ids(first))
 
 
+def test_paging_through_the_feed_never_repeats_an_item(browser) -> None:
+    """The first page is ranked alone (fast first visits); going deeper ranks further but
+    keeps what the first page showed, so nothing appears twice and page one stays put."""
+    browser.post("/profile", data={"categories": ["health", "welfare", "childcare"]})
+    first = _card_ids(browser.get("/feed").text)
+    seen = list(first)
+    for offset in (20, 40, 60):
+        seen += _card_ids(browser.get(f"/feed?offset={offset}",
+                                      headers={"HX-Request": "true"}).text)
+    assert len(seen) > 40, "the demo store has more than two pages for these topics"
+    assert len(seen) == len(set(seen))
+    assert _card_ids(browser.get("/feed").text) == first
+
+
 def test_hidden_article_never_returns(browser) -> None:
     browser.post("/profile", data={"categories": ["disaster"]})
     first = _card_ids(browser.get("/feed").text)[0]

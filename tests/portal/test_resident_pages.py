@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from portal.db.models import Article
+from portal.db.session import session_scope
 from tests.portal.resident_seed import seed_articles
 
 
@@ -41,6 +44,24 @@ def test_feed_has_strips_and_cards_with_deadline_and_era_dates(site) -> None:
     assert f'href="/read/{ids["hoikuen"]}"' in feed
     # The preference is kept and shown on the settings page.
     assert re.search(r'name="era_dates" value="1"\s+checked', client.get("/settings").text)
+
+
+def test_a_new_deadline_reaches_the_strip_at_once(site) -> None:
+    """The strips' pool is shared between residents; an ingest must still show at once."""
+    ctx, client, _ids = site
+    _join(client, ["childcare"])
+    assert "児童手当の現況届" not in client.get("/feed").text
+    now = datetime.now(UTC)
+    with session_scope(ctx.sessions) as session:
+        session.add(Article(
+            url="https://city.example.jp/genkyo.html", department="子育て支援課",
+            departments=["子育て支援課"], title="児童手当の現況届", summary="提出してください",
+            body_text="提出してください", published=now, fetched_at=now,
+            category_scores={"childcare": 0.9}, categories=["childcare"], areas=[],
+            life_stages=[], deadline=now + timedelta(days=2)))
+    ctx.bump_articles_version()
+    strips = client.get("/feed").text.split('id="strip-deadline"')[1].split("</section>")[0]
+    assert "児童手当の現況届" in strips and "あと2日" in strips
 
 
 def test_save_toggles_in_place_and_fills_the_saved_list(site) -> None:
