@@ -10,8 +10,11 @@ compiled `.mo` file is needed or committed. Message ids are *keys* ("feed.title"
 Japanese sentence, so a wording change never breaks a lookup.
 
 `t(key, lang)` returns the string in the requested language (ja or en), falling back to
-Japanese, then to the key itself. Templates call the global `t` (see portal.web) so they
-never hold literal UI text. Strings with values use `str.format` fields: `{n}`, `{date}`.
+Japanese, then to the key itself. `tn(key, n, lang)` does the same for a count, picking the
+catalog's plural form for n (Japanese has one form, English two: "1 day left", "2 days left");
+such entries carry `msgid_plural` and `msgstr[0]`, `msgstr[1]`. Templates call the globals
+`t` and `tn` (see portal.web) so they never hold literal UI text. Strings with values use
+`str.format` fields: `{n}`, `{date}`.
 
 How to add a string:
   1. Pick a key named for where it is used: `feed.…`, `onboard.…`, `editor.…`, `error.…`.
@@ -29,6 +32,8 @@ How to add a string:
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,18 +52,37 @@ def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
 
 
-def load_catalog(lang: str) -> dict[str, str]:
-    """Key → translated string for one language; untranslated (empty) entries are left out."""
+def _read(lang: str):  # type: ignore[no-untyped-def]
     with catalog_path(lang).open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    return {
-        str(message.id): str(message.string)
+        return read_po(handle, locale=lang)
+
+
+def load_catalog(lang: str) -> dict[str, str]:
+    """Key → translated string for one language (a plural entry: its first form);
+    untranslated (empty) entries are left out."""
+    found: dict[str, str] = {}
+    for message in _read(lang):
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        text = message.string[0] if isinstance(message.string, tuple) else message.string
+        if key and isinstance(text, str) and text:
+            found[str(key)] = str(text)
+    return found
+
+
+def load_plurals(lang: str) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
+    """Key → plural forms of the entries that have them, and the language's rule choosing
+    the form for a count (the catalog's Plural-Forms expression)."""
+    catalog = _read(lang)
+    forms = {
+        str(message.id[0]): tuple(str(s) for s in message.string)
         for message in catalog
-        if message.id and isinstance(message.string, str) and message.string
+        if isinstance(message.id, tuple) and all(message.string)
     }
+    return forms, gettext.c2py(catalog.plural_expr)
 
 
 CATALOGS: dict[str, dict[str, str]] = {lang: load_catalog(lang) for lang in LANGUAGES}
+PLURALS = {lang: load_plurals(lang) for lang in LANGUAGES}
 
 
 def t(key: str, lang: str = "ja") -> str:
@@ -66,6 +90,15 @@ def t(key: str, lang: str = "ja") -> str:
     if found is None:
         found = CATALOGS["ja"].get(key, key)
     return found
+
+
+def tn(key: str, n: int, lang: str = "ja") -> str:
+    """The string for a count of n, in its plural form, with {n} filled in."""
+    forms, rule = PLURALS.get(lang, PLURALS["ja"])
+    choices = forms.get(key)
+    if choices is None:
+        return t(key, lang).format(n=n)
+    return choices[min(rule(n), len(choices) - 1)].format(n=n)
 
 
 def normalize_language(value: str | None) -> str:

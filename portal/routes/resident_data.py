@@ -7,12 +7,13 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from portal.db.models import Article
 from portal.i18n import t
+from portal.security import limit_writes
 from portal.services.devices import (
     active_code_expiry,
     claim_transfer_code,
@@ -22,6 +23,7 @@ from portal.services.devices import (
     purge_expired_codes,
 )
 from portal.services.feed import personal_feed
+from portal.services.notices import notices_for
 from portal.services.personal_feeds import (
     atom_feed,
     ensure_feed_token,
@@ -47,7 +49,8 @@ from portal.web import (
     set_profile_cookie,
 )
 
-router = APIRouter(include_in_schema=False)
+# Form posts (transfer codes, feed URLs, erasure) count against the write rate limit.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_writes("my-data"))])
 # Guessing codes: at most this many claims per client per minute.
 CLAIMS_PER_MINUTE = 10
 FEED_ITEMS = 30
@@ -59,7 +62,8 @@ def _context(request: Request, ctx: Any, session: Any, profile: Any, **extra: An
     lang = request_language(request, profile)
     era = bool(profile is not None and profile.era_dates and lang == "ja")
     base = ctx.settings.public_url.rstrip("/")
-    return page_context(request, lang, profile=profile, era=era, public_url=base, **extra)
+    return page_context(request, lang, profile=profile, era=era, public_url=base,
+                        notices=notices_for(session, profile, utcnow()), **extra)
 
 
 @router.get("/my-data")
@@ -117,6 +121,7 @@ async def claim_transfer(request: Request, ctx: CtxDep, session: SessionDep,
     context = _context(request, ctx, session, profile, code=normalize_code(raw), error=error)
     return request.app.state.templates.TemplateResponse(
         request, "pages/transfer.html", context, status_code=status,
+        headers={"Retry-After": "60"} if status == 429 else None,  # the claims window
     )
 
 
@@ -186,12 +191,13 @@ def personal_atom(token: str, request: Request, ctx: CtxDep, session: SessionDep
     now = utcnow()
     items = personal_feed(ctx, session, profile, now=now, limit=FEED_ITEMS, language=lang)
     base = ctx.settings.public_url.rstrip("/")
-    stamps = [i.article.fetched_at for i in items]
+    notices = notices_for(session, profile, now)
+    stamps = [i.article.fetched_at for i in items] + [n.updated_at for n in notices]
     body = atom_feed(
         title=f"{ctx.city_name or 'mymachi'} — {t('feed.title', lang)}",
         self_url=f"{base}/p/{token}/feed.atom", site_url=f"{base}/feed",
         feed_id=f"{base}/p/{token}/feed.atom", updated=max(stamps, default=now),
-        entries=[(i.article, i.reason) for i in items], language=lang,
+        entries=[(i.article, i.reason) for i in items], language=lang, notices=notices,
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300"})

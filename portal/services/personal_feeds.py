@@ -15,8 +15,8 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Article, Profile
-from portal.i18n import JST
+from portal.db.models import Article, Notice, Profile
+from portal.i18n import JST, t
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -33,7 +33,7 @@ def reset_feed_token(profile: Profile) -> str:
 
 
 def profile_by_feed_token(session: Session, token: str) -> Profile | None:
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or "\x00" in token:  # PostgreSQL refuses NUL
         return None
     return session.scalar(select(Profile).where(Profile.feed_token == token))
 
@@ -43,8 +43,11 @@ def _iso(value: datetime) -> str:
 
 
 def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated: datetime,
-              entries: Iterable[tuple[Article, str]], language: str) -> bytes:
-    """An Atom 1.0 document; each entry is (article, reason shown as its summary)."""
+              entries: Iterable[tuple[Article, str]], language: str,
+              notices: Sequence[Notice] = ()) -> bytes:
+    """An Atom 1.0 document; each entry is (article, reason shown as its summary). The
+    priority notices that reach this resident come first, titled with their severity, so a
+    feed reader shows an evacuation order like the portal does."""
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -59,6 +62,17 @@ def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated
     sub(feed, "updated", _iso(updated))
     sub(feed, "link", rel="self", href=self_url)
     sub(feed, "link", rel="alternate", href=site_url)
+    for notice in notices:
+        entry = sub(feed, "entry")
+        sub(entry, "title", f"【{t('severity.' + notice.severity, language)}】{notice.title}")
+        sub(entry, "id", f"{site_url.rstrip('/')}/notices/{notice.id}")
+        sub(entry, "link", rel="alternate", href=site_url)
+        sub(entry, "updated", _iso(notice.updated_at))
+        sub(entry, "published", _iso(notice.starts_at))
+        sub(sub(entry, "author"), "name", title)
+        if notice.body:
+            sub(entry, "summary", notice.body)
+        sub(entry, "category", term=f"notice-{notice.severity}")
     for article, reason in entries:
         entry = sub(feed, "entry")
         sub(entry, "title", article.title)

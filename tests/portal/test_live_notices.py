@@ -105,6 +105,17 @@ def test_page_without_javascript_shows_notices_on_load(sqlite_url, make_ctx) -> 
         assert region and "断水のお知らせ" in region.group(0)
 
 
+def test_every_resident_page_shows_the_notices_region(sqlite_url, make_ctx) -> None:
+    ctx = make_ctx(sqlite_url)
+    with LiveServer(ctx) as server:
+        resident = _resident(server)
+        _publish(server, ctx, "断水のお知らせ")
+        for path in ("/feed", "/saved", "/search?q=断水", "/my-data"):
+            page = resident.get(path).text
+            region = re.search(r'<div id="live-notices".*?</div>\s*</section>', page, re.S)
+            assert region and "断水のお知らせ" in region.group(0), path
+
+
 def test_one_change_is_read_from_sql_once_for_all_open_pages(sqlite_url, make_ctx,
                                                               monkeypatch) -> None:
     """A thousand pages woken by one publish share one SQL read (not one each: that took

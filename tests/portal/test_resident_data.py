@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -12,6 +13,8 @@ from sqlalchemy import func, select
 
 from portal.app import create_app
 from portal.db.models import Feedback, Profile, TransferCode
+from portal.db.session import session_scope
+from portal.services.notices import NoticeInput, create_notice
 from tests.portal.resident_seed import seed_articles
 
 
@@ -103,3 +106,28 @@ def test_export_then_delete_erases_everything(site) -> None:
             assert session.scalar(select(func.count()).select_from(model)) == 0
     assert client.get(f"/api/v1/profiles/{data['id']}").status_code == 404
     assert "データを削除しました" in client.get(deleted.headers["location"]).text
+
+
+def test_personal_atom_carries_the_notices_that_reach_the_resident(site) -> None:
+    ctx, client, _ids = site
+    now = datetime.now(UTC)
+    with session_scope(ctx.sessions) as session:
+        for severity, title, categories in [
+            ("emergency", "避難指示が出ています", []),  # everyone
+            ("info", "ごみ収集日の変更", ["garbage"]),  # not this resident's topics
+        ]:
+            create_notice(session, None, NoticeInput(
+                severity=severity, title=title, body="最寄りの避難所へ",
+                scope_categories=categories, scope_areas=[],
+                starts_at=now - timedelta(minutes=1), ends_at=None))
+    client.post("/my-data/feed-urls")
+    page = client.get("/my-data").text
+    atom_url = re.search(r'value="http[^"]*(/p/[^"/]+/feed\.atom)"', page).group(1)  # type: ignore[union-attr]
+
+    root = ET.fromstring(client.get(atom_url).content)
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert titles[0] == "【緊急】避難指示が出ています"  # first, marked with its severity
+    assert not any("ごみ収集日の変更" in title for title in titles)
+    assert "保育園の入園申込みについて" in titles  # the articles are still there

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portal.i18n import CATALOGS, format_date, load_catalog, t
+from portal.i18n import CATALOGS, PLURALS, format_date, load_catalog, t, tn
 
 ROOT = Path(__file__).resolve().parents[2]
-# t("feed.title", lang) in templates and code; also bare keys handed to templates or errors.
-T_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""")
+# t("feed.title", lang) and tn("feed.days_left", n, lang) in templates and code; also bare keys
+# handed to templates or errors.
+T_CALL = re.compile(r"""\btn?\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""")
 KEY_LITERAL = re.compile(
     r"""["']((?:onboard|feed|data|transfer|search|saved|settings|nav|error)\.[a-z0-9_]+)["']"""
 )
@@ -56,3 +57,19 @@ def test_dates_in_japanese_with_optional_reiwa() -> None:
     assert format_date(date(2019, 5, 1), "ja", era=True) == "令和元年5月1日"
     assert format_date(date(2019, 4, 30), "ja", era=True) == "2019年4月30日"
     assert format_date(date(2026, 11, 26), "en") == "Nov 26, 2026"
+
+
+def test_counts_take_the_plural_form_of_each_language() -> None:
+    assert tn("feed.days_left", 1, "en") == "1 day left"
+    assert tn("feed.days_left", 2, "en") == "2 days left"
+    assert tn("feed.days_left", 1, "ja") == "あと1日"
+    assert tn("feed.days_left", 5, "ja") == "あと5日"
+    assert tn("editor.test_ok", 1, "en") == "Fetched 1 article."
+
+
+def test_plural_entries_have_every_form_in_both_languages() -> None:
+    ja_forms, _ = PLURALS["ja"]
+    en_forms, _ = PLURALS["en"]
+    assert set(ja_forms) == set(en_forms)
+    assert all(len(forms) == 2 for forms in en_forms.values())
+    assert all(len(forms) == 1 for forms in ja_forms.values())
