@@ -49,7 +49,17 @@ class CandidateStore:
 
     def get(self, ctx: AppContext, session: Session, now: datetime) -> CandidateMatrix:
         key = (str(ctx.settings.database_url), ctx.articles_version())
-        with self._lock:
+        current = self._matrix
+        if self._key == key and current is not None:
+            if time.monotonic() - self._built_at < CANDIDATES_TTL:
+                return current
+            # Only the periodic refresh is due (same articles version): one request rebuilds,
+            # the others keep ranking with the current matrix instead of queueing behind it.
+            if not self._lock.acquire(blocking=False):
+                return current
+        else:
+            self._lock.acquire()
+        try:
             fresh = time.monotonic() - self._built_at < CANDIDATES_TTL
             if self._key == key and fresh and self._matrix is not None:
                 return self._matrix
@@ -81,6 +91,8 @@ class CandidateStore:
             self._matrix = CandidateMatrix.build(built, ctx.taxonomy)
             self._key, self._built_at = key, time.monotonic()
             return self._matrix
+        finally:
+            self._lock.release()
 
 
 candidates = CandidateStore()
