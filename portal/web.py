@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Editor, Profile
@@ -132,6 +133,16 @@ async def require_csrf(request: Request) -> None:
 
 # A route parameter of this type refuses the request (403) unless its CSRF token is valid.
 CsrfChecked = Annotated[None, Depends(require_csrf)]
+
+
+async def read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+# The posted form, read on the event loop, so that a route taking it can be a plain `def`:
+# FastAPI then runs its SQL in a worker thread, and a slow write (SQLite's lock held by a
+# crawl) never stalls the event loop and every other request with it.
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def current_editor(request: Request, session: SessionDep) -> Editor:

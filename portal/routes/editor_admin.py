@@ -15,6 +15,7 @@ from portal.web import (
     AdminRole,
     CsrfChecked,
     CtxDep,
+    FormDep,
     SessionDep,
     csrf_token,
     flash_key,
@@ -48,9 +49,8 @@ def accounts(request: Request, session: SessionDep, editor: AdminRole) -> Respon
 
 
 @router.post("/accounts")
-async def add_account(request: Request, session: SessionDep, editor: AdminRole,
+def add_account(request: Request, form: FormDep, session: SessionDep, editor: AdminRole,
                       _csrf: CsrfChecked) -> Response:
-    form = await request.form()
     try:
         create_editor(session, str(form.get("username", ""))[:100],
                       str(form.get("password", ""))[:1000], str(form.get("role", "editor")),
@@ -64,10 +64,10 @@ async def add_account(request: Request, session: SessionDep, editor: AdminRole,
 
 
 @router.post("/accounts/{editor_id}/active")
-async def set_account_active(editor_id: int, request: Request, session: SessionDep,
+def set_account_active(editor_id: int, request: Request, form: FormDep, session: SessionDep,
                              editor: AdminRole, _csrf: CsrfChecked) -> Response:
     target = get_or_404(session, Editor, editor_id)
-    active = (await request.form()).get("active") == "1"
+    active = form.get("active") == "1"
     if target.id == editor.id and not active:
         raise HTTPException(status_code=422, detail="you cannot deactivate yourself")
     target.active = active
@@ -130,10 +130,10 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
 
 
 @router.post("/sources/{source_id}/paused")
-async def pause_source(source_id: int, request: Request, session: SessionDep,
+def pause_source(source_id: int, request: Request, form: FormDep, session: SessionDep,
                        editor: AdminRole, _csrf: CsrfChecked) -> Response:
     source = get_or_404(session, Source, source_id)
-    source.paused = (await request.form()).get("paused") == "1"
+    source.paused = form.get("paused") == "1"
     if not source.paused:
         source.next_fetch_at = None  # resume now, not after the old backoff
     audit(session, editor.id, "source.pause" if source.paused else "source.resume",
@@ -146,11 +146,10 @@ RULE_FIELDS = ("item", "link", "title", "date")
 
 
 @router.post("/sources/{source_id}/rules")
-async def edit_source_rules(source_id: int, request: Request, session: SessionDep,
+def edit_source_rules(source_id: int, request: Request, form: FormDep, session: SessionDep,
                             editor: AdminRole, _csrf: CsrfChecked) -> Response:
     """CSS selectors for a department that only has an HTML list page."""
     source = get_or_404(session, Source, source_id)
-    form = await request.form()
     rules = {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS}
     rules = {k: v for k, v in rules.items() if v}
     before = dict(source.rules or {})

@@ -16,6 +16,7 @@ from portal.web import (
     CsrfChecked,
     CtxDep,
     EditorRole,
+    FormDep,
     SessionDep,
     csrf_token,
     flash_key,
@@ -60,10 +61,9 @@ def article_form(article_id: int, request: Request, ctx: CtxDep, session: Sessio
 
 
 @router.post("/articles/{article_id}")
-async def correct_article(article_id: int, request: Request, ctx: CtxDep, session: SessionDep,
-                          editor: EditorRole, _csrf: CsrfChecked) -> Response:
+def correct_article(article_id: int, request: Request, form: FormDep, ctx: CtxDep,
+                    session: SessionDep, editor: EditorRole, _csrf: CsrfChecked) -> Response:
     article = _article_or_404(session, article_id)
-    form = await request.form()
     known_areas = {a.slug for a in ctx.areas}
     slugs = [s for s in form.getlist("categories") if s in set(ctx.taxonomy.slugs)]
     areas = [s for s in form.getlist("areas") if s in known_areas]
@@ -83,10 +83,10 @@ async def correct_article(article_id: int, request: Request, ctx: CtxDep, sessio
 
 
 @router.post("/articles/{article_id}/hidden")
-async def hide_article(article_id: int, request: Request, ctx: CtxDep, session: SessionDep,
+def hide_article(article_id: int, request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                        editor: EditorRole, _csrf: CsrfChecked) -> Response:
     article = _article_or_404(session, article_id)
-    article.hidden = (await request.form()).get("hidden") == "1"
+    article.hidden = form.get("hidden") == "1"
     audit(session, editor.id, "article.hide" if article.hidden else "article.unhide",
           f"article:{article.id}", {"title": article.title})
     session.commit()

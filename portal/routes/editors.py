@@ -11,6 +11,7 @@ from portal.services.sources import health_of, list_sources, utcnow
 from portal.web import (
     CsrfChecked,
     CtxDep,
+    FormDep,
     SessionDep,
     ViewerRole,
     csrf_token,
@@ -36,9 +37,9 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, ctx: CtxDep, session: SessionDep, _csrf: CsrfChecked) -> Response:
+def login(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
+          _csrf: CsrfChecked) -> Response:
     lang = request_language(request)
-    form = await request.form()
     username = str(form.get("username", ""))[:100]
     password = str(form.get("password", ""))[:1000]
     ip = _client_ip(request)

@@ -43,6 +43,7 @@ from portal.web import (
     PROFILE_COOKIE,
     CookieProfile,
     CtxDep,
+    FormDep,
     SessionDep,
     page_context,
     request_language,
@@ -101,9 +102,8 @@ def transfer_page(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 @router.post("/transfer")
-async def claim_transfer(request: Request, ctx: CtxDep, session: SessionDep,
+def claim_transfer(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                          profile: CookieProfile) -> Response:
-    form = await request.form()
     client = request.client.host if request.client else "unknown"
     attempts = ctx.cache.incr(f"transfer-claims:{client}", ttl=60.0) or 0
     raw = str(form.get("code", ""))
@@ -126,11 +126,10 @@ async def claim_transfer(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 @router.post("/my-data/feed-urls")
-async def make_feed_urls(request: Request, session: SessionDep,
+def make_feed_urls(request: Request, form: FormDep, session: SessionDep,
                          profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
-    form = await request.form()
     if form.get("reset") == "1":
         reset_feed_token(profile)
     else:
@@ -161,11 +160,10 @@ def export_data(session: SessionDep, profile: CookieProfile) -> Response:
 
 
 @router.post("/my-data/delete")
-async def delete_data(request: Request, ctx: CtxDep, session: SessionDep,
+def delete_data(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                       profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
-    form = await request.form()
     if form.get("confirm") != "1":
         context = _context(request, ctx, session, profile, code=None, flash=None,
                            code_expires=None, delete_error="data.confirm_required")

@@ -39,6 +39,7 @@ from portal.web import (
     PROFILE_COOKIE,
     CookieProfile,
     CtxDep,
+    FormDep,
     SessionDep,
     is_htmx,
     page_context,
@@ -149,10 +150,10 @@ def settings_page(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 @router.post("/onboarding/preview")
-async def onboarding_preview(request: Request, ctx: CtxDep, session: SessionDep,
+def onboarding_preview(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                              profile: CookieProfile) -> Response:
     """The first items of the feed these choices would give, without saving anything."""
-    data, errors = _parse_form(ctx, await request.form())
+    data, errors = _parse_form(ctx, form)
     items = None if errors else _preview(ctx, session, data)
     context = page_context(request, data.language, profile=profile, era=False, errors=errors,
                            preview=items, flash=None, **_form_context(ctx, profile, data))
@@ -162,9 +163,9 @@ async def onboarding_preview(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 @router.post("/profile")
-async def save_profile(request: Request, ctx: CtxDep, session: SessionDep,
+def save_profile(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                        profile: CookieProfile) -> Response:
-    data, errors = _parse_form(ctx, await request.form())
+    data, errors = _parse_form(ctx, form)
     if errors:
         context = page_context(request, data.language, profile=profile, era=False,
                                errors=errors, preview=None, flash=None,
@@ -260,11 +261,10 @@ def _article_or_none(session: Any, raw_id: str) -> Article | None:
 
 
 @router.post("/feed/feedback")
-async def feed_feedback(request: Request, ctx: CtxDep, session: SessionDep,
+def feed_feedback(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                         profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
-    form = await request.form()
     kind = str(form.get("kind", ""))
     article = _article_or_none(session, str(form.get("article_id", "")))
     if kind not in FEEDBACK_KINDS or kind == "open" or article is None:
