@@ -7,8 +7,9 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
@@ -27,6 +28,8 @@ FIRST_DEPTH = 20
 RANKED_DEPTH = 200
 RANKED_TTL = 300.0
 CANDIDATES_TTL = 30.0
+# Rebuilt at least this often anyway: articles age out of the candidate window.
+CANDIDATES_MAX_AGE = 3600.0
 SUMMARY_CHARS = 300
 
 
@@ -37,22 +40,35 @@ class FeedItem:
     categories: list[str]
 
 
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """Changes when another process (a `mymachi crawl` beside an embedded `serve`, with no
+    shared store to bump the articles version) adds, updates, rescores or hides articles."""
+    return tuple(session.execute(select(
+        func.count(Article.id), func.max(Article.id), func.max(Article.updated),
+        func.max(Article.scorer_version), func.sum(case((Article.hidden, 1), else_=0)),
+    )).one())
+
+
 class CandidateStore:
-    """Ranking candidates built from SQL once per articles version (and at most every
-    CANDIDATES_TTL seconds, in case another process ingested without a shared store)."""
+    """Ranking candidates built from SQL once per articles version. Without a shared store
+    (Redis), another process's ingest cannot bump this process's version: every
+    CANDIDATES_TTL seconds a cheap fingerprint of the table says whether to rebuild."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
-        self._built_at = 0.0
+        self._built_at = self._checked_at = 0.0
         self._matrix: CandidateMatrix | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
 
     def get(self, ctx: AppContext, session: Session, now: datetime) -> CandidateMatrix:
         key = (str(ctx.settings.database_url), ctx.articles_version())
         current = self._matrix
         if self._key == key and current is not None:
-            if time.monotonic() - self._built_at < CANDIDATES_TTL:
-                return current
+            age = time.monotonic() - self._built_at
+            checked = time.monotonic() - self._checked_at
+            if age < CANDIDATES_MAX_AGE and (checked < CANDIDATES_TTL or ctx.settings.redis_url):
+                return current  # with Redis, the shared articles version says what changed
             # Only the periodic refresh is due (same articles version): one request rebuilds,
             # the others keep ranking with the current matrix instead of queueing behind it.
             if not self._lock.acquire(blocking=False):
@@ -60,8 +76,14 @@ class CandidateStore:
         else:
             self._lock.acquire()
         try:
-            fresh = time.monotonic() - self._built_at < CANDIDATES_TTL
+            fresh = time.monotonic() - self._checked_at < CANDIDATES_TTL
             if self._key == key and fresh and self._matrix is not None:
+                return self._matrix
+            fingerprint = _fingerprint(session)
+            if self._key == key and self._matrix is not None and (
+                    fingerprint == self._fingerprint) and (
+                    time.monotonic() - self._built_at < CANDIDATES_MAX_AGE):
+                self._checked_at = time.monotonic()  # nothing changed: no rebuild
                 return self._matrix
             since = now - timedelta(days=ctx.settings.candidate_days)
             rows = session.execute(
@@ -89,7 +111,9 @@ class CandidateStore:
             ]
             # Built once per articles version: ranking a profile is then vector arithmetic.
             self._matrix = CandidateMatrix.build(built, ctx.taxonomy)
-            self._key, self._built_at = key, time.monotonic()
+            self._key = key
+            self._built_at = self._checked_at = time.monotonic()
+            self._fingerprint = fingerprint
             return self._matrix
         finally:
             self._lock.release()
