@@ -8,32 +8,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from tests.conftest import POSTGRES_URL, _reset_postgres
 from tests.portal.conftest import city_file
+from tests.processes import BIN, MYMACHI, http_get, post_json
 
-BIN = Path(sys.executable).parent
-MYMACHI = str(BIN / "mymachi")
-
-
-def http_get(url: str, timeout: float = 5) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def post_json(url: str, body: dict[str, object]) -> dict[str, object]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
+__all__ = ["BIN", "MYMACHI", "Processes", "app_env", "http_get", "post_json"]
 
 
 def app_env(tmp_path: Path, redis_url: str, **extra: str) -> dict[str, str]:
