@@ -147,7 +147,9 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
              language: str, depth: int) -> Ranking:
     """At least `depth` items of the profile's ranking (fewer if there are no more)."""
     version = ctx.articles_version()
-    key = f"feed:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
+    # "feed2": the value became {"depth", "items"}; a list cached by an older release is
+    # never read as one.
+    key = f"feed2:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
     cached = ctx.cache.get(key)
     shown: Ranking = []
     if cached is not None:
