@@ -159,11 +159,10 @@ async def _renew_leases(worker: Worker, pool: ArqRedis, lease: float) -> None:
 async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 10.0) -> None:
     """Run the arq worker until SIGTERM/SIGINT. When Redis goes away, the worker waits for
     it and carries on (arq alone would exit): jobs enqueued after Redis returns run."""
-    stopped = False
+    stop = asyncio.Event()
 
     def on_stop(_signal: object) -> None:
-        nonlocal stopped
-        stopped = True
+        stop.set()  # also while waiting for Redis: SIGTERM must end the wait, not a new worker
 
     delay = 1.0
     while True:
@@ -174,7 +173,7 @@ async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 
             await worker.async_run()
             return
         except asyncio.CancelledError:
-            if stopped:
+            if stop.is_set():
                 return
             raise
         except (RedisError, OSError) as exc:
@@ -184,7 +183,11 @@ async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 
                 await worker.close()
         if time.monotonic() - started > retry_max:
             delay = 1.0  # it had been running: a new outage starts with a quick retry
-        await asyncio.sleep(delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            log.info("worker stopped while waiting for Redis")
+            return
         delay = min(delay * 2, retry_max)
 
 
