@@ -49,8 +49,9 @@ def accounts(request: Request, session: SessionDep, editor: AdminRole) -> Respon
 
 
 @router.post("/accounts")
-def add_account(request: Request, form: FormDep, session: SessionDep, editor: AdminRole,
-                      _csrf: CsrfChecked) -> Response:
+def add_account(request: Request, session: SessionDep, editor: AdminRole,
+                      _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     try:
         create_editor(session, str(form.get("username", ""))[:100],
                       str(form.get("password", ""))[:1000], str(form.get("role", "editor")),
@@ -64,8 +65,9 @@ def add_account(request: Request, form: FormDep, session: SessionDep, editor: Ad
 
 
 @router.post("/accounts/{editor_id}/active")
-def set_account_active(editor_id: int, request: Request, form: FormDep, session: SessionDep,
-                             editor: AdminRole, _csrf: CsrfChecked) -> Response:
+def set_account_active(editor_id: int, request: Request, session: SessionDep,
+                             editor: AdminRole, _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     target = get_or_404(session, Editor, editor_id)
     active = form.get("active") == "1"
     if target.id == editor.id and not active:
@@ -130,8 +132,9 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
 
 
 @router.post("/sources/{source_id}/paused")
-def pause_source(source_id: int, request: Request, form: FormDep, session: SessionDep,
-                       editor: AdminRole, _csrf: CsrfChecked) -> Response:
+def pause_source(source_id: int, request: Request, session: SessionDep,
+                       editor: AdminRole, _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     source = get_or_404(session, Source, source_id)
     source.paused = form.get("paused") == "1"
     if not source.paused:
@@ -146,8 +149,9 @@ RULE_FIELDS = ("item", "link", "title", "date")
 
 
 @router.post("/sources/{source_id}/rules")
-def edit_source_rules(source_id: int, request: Request, form: FormDep, session: SessionDep,
-                            editor: AdminRole, _csrf: CsrfChecked) -> Response:
+def edit_source_rules(source_id: int, request: Request, session: SessionDep,
+                            editor: AdminRole, _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     """CSS selectors for a department that only has an HTML list page."""
     source = get_or_404(session, Source, source_id)
     rules = {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS}

@@ -61,8 +61,9 @@ def article_form(article_id: int, request: Request, ctx: CtxDep, session: Sessio
 
 
 @router.post("/articles/{article_id}")
-def correct_article(article_id: int, request: Request, form: FormDep, ctx: CtxDep,
-                    session: SessionDep, editor: EditorRole, _csrf: CsrfChecked) -> Response:
+def correct_article(article_id: int, request: Request, ctx: CtxDep,
+                    session: SessionDep, editor: EditorRole, _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     article = _article_or_404(session, article_id)
     known_areas = {a.slug for a in ctx.areas}
     slugs = [s for s in form.getlist("categories") if s in set(ctx.taxonomy.slugs)]
@@ -83,8 +84,9 @@ def correct_article(article_id: int, request: Request, form: FormDep, ctx: CtxDe
 
 
 @router.post("/articles/{article_id}/hidden")
-def hide_article(article_id: int, request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                       editor: EditorRole, _csrf: CsrfChecked) -> Response:
+def hide_article(article_id: int, request: Request, ctx: CtxDep, session: SessionDep,
+                       editor: EditorRole, _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     article = _article_or_404(session, article_id)
     article.hidden = form.get("hidden") == "1"
     audit(session, editor.id, "article.hide" if article.hidden else "article.unhide",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from portal.security import client_key
 from portal.services.editors import authenticate, note_failure, throttled
 from portal.services.notices import all_notices, notice_status
 from portal.services.sources import health_of, list_sources, utcnow
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/editor", include_in_schema=False)
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_key(request)  # an IPv6 client cannot rotate within its /64
 
 
 @router.get("/login")
@@ -37,8 +38,9 @@ def login_page(request: Request) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-          _csrf: CsrfChecked) -> Response:
+def login(request: Request, ctx: CtxDep, session: SessionDep,
+          _csrf: CsrfChecked,
+        form: FormDep) -> Response:
     lang = request_language(request)
     username = str(form.get("username", ""))[:100]
     password = str(form.get("password", ""))[:1000]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.db.models import Article
 from portal.i18n import t
-from portal.security import limit_writes
+from portal.security import client_key, limit_writes
 from portal.services.devices import (
     active_code_expiry,
     claim_transfer_code,
@@ -104,7 +104,7 @@ def transfer_page(request: Request, ctx: CtxDep, session: SessionDep,
 @router.post("/transfer")
 def claim_transfer(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                          profile: CookieProfile) -> Response:
-    client = request.client.host if request.client else "unknown"
+    client = client_key(request)  # an IPv6 client cannot rotate within its /64
     attempts = ctx.cache.incr(f"transfer-claims:{client}", ttl=60.0) or 0
     raw = str(form.get("code", ""))
     if attempts > CLAIMS_PER_MINUTE:

@@ -50,9 +50,9 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
 
 
 class CandidateStore:
-    """Ranking candidates built from SQL once per articles version. Without a shared store
-    (Redis), another process's ingest cannot bump this process's version: every
-    CANDIDATES_TTL seconds a cheap fingerprint of the table says whether to rebuild."""
+    """Ranking candidates built from SQL once per articles version. Every CANDIDATES_TTL
+    seconds a cheap fingerprint of the table also says whether to rebuild: another process
+    may have ingested without a shared store to bump the version (or with Redis away)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -67,8 +67,10 @@ class CandidateStore:
         if self._key == key and current is not None:
             age = time.monotonic() - self._built_at
             checked = time.monotonic() - self._checked_at
-            if age < CANDIDATES_MAX_AGE and (checked < CANDIDATES_TTL or ctx.settings.redis_url):
-                return current  # with Redis, the shared articles version says what changed
+            # The articles version alone is not enough even with Redis: while Redis is away
+            # it reads "0", and an empty Redis after a restart counts again from 0.
+            if age < CANDIDATES_MAX_AGE and checked < CANDIDATES_TTL:
+                return current
             # Only the periodic refresh is due (same articles version): one request rebuilds,
             # the others keep ranking with the current matrix instead of queueing behind it.
             if not self._lock.acquire(blocking=False):
@@ -145,7 +147,9 @@ Ranking = list[tuple[int, str, list[str]]]  # (article id, reason, category chip
 
 def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
              language: str, depth: int) -> Ranking:
-    """At least `depth` items of the profile's ranking (fewer if there are no more)."""
+    """At least `depth` items of the profile's ranking (fewer if there are no more; never
+    deeper than RANKED_DEPTH, so a page past the end is a cache hit, not a new ranking)."""
+    depth = min(depth, RANKED_DEPTH)
     version = ctx.articles_version()
     # "feed2": the value became {"depth", "items"}; a list cached by an older release is
     # never read as one.

@@ -11,10 +11,11 @@ import logging
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from starlette.requests import Request
 
 from portal.cache import MemoryCache
 from portal.db.models import Feedback, Profile
-from portal.security import Rate, WriteLimiter
+from portal.security import Rate, WriteLimiter, client_key
 from portal.settings import Settings
 from tests.live_server import free_port
 from tests.portal.resident_seed import seed_articles
@@ -147,3 +148,18 @@ def test_the_rate_setting_is_checked_at_startup() -> None:
     for bad in ("lots", "60/fortnight", "-1/minute", "60"):
         with pytest.raises(ValidationError):
             Settings(rate_limit_writes=bad)
+
+
+def _request_from(host: str) -> Request:
+    return Request({"type": "http", "method": "POST", "path": "/profile", "headers": [],
+                    "client": (host, 50000), "query_string": b""})
+
+
+def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart() -> None:
+    """`serve --host ::` sees IPv4 clients as ::ffff:a.b.c.d: each is its own address, not
+    one shared /64 (which would put the whole city in one bucket)."""
+    first, second = _request_from("::ffff:192.0.2.1"), _request_from("::ffff:192.0.2.2")
+    assert client_key(first) == "192.0.2.1"
+    assert client_key(first) != client_key(second)
+    # A real IPv6 client still counts per /64: rotating within it does not escape the limit.
+    assert client_key(_request_from("2001:db8::1")) == client_key(_request_from("2001:db8::2"))
