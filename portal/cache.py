@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Protocol
 
@@ -30,8 +31,12 @@ class Cache(Protocol):
     def add(self, key: str, value: bytes, ttl: float) -> bool | None:
         """Set only if absent (a lock); None when the store is unreachable."""
         ...
-    def expire(self, key: str, ttl: float) -> None:
-        """Give an existing key a new time to live (a lease renewal); absent keys stay absent."""
+    def renew(self, key: str, owner: bytes, ttl: float) -> None:
+        """A new time to live for `key` if it still holds `owner` (a lease renewal): a lock
+        that lapsed and was taken by someone else is never extended for them."""
+        ...
+    def release(self, key: str, owner: bytes) -> None:
+        """Delete `key` only if it still holds `owner`."""
         ...
     def ping(self) -> bool: ...
 
@@ -95,14 +100,28 @@ class MemoryCache:
             self._put(key, value, ttl)
             return True
 
-    def expire(self, key: str, ttl: float) -> None:
+    def renew(self, key: str, owner: bytes, ttl: float) -> None:
         with self._lock:
-            value = self._live(key)
-            if value is not None:
-                self._data[key] = (value, time.monotonic() + ttl)
+            if self._live(key) == owner:
+                self._data[key] = (owner, time.monotonic() + ttl)
+
+    def release(self, key: str, owner: bytes) -> None:
+        with self._lock:
+            if self._live(key) == owner:
+                del self._data[key]
 
     def ping(self) -> bool:
         return True
+
+
+# Compare-and-act in one step on the Redis server (another worker may take a lapsed lock
+# between a GET and a PEXPIRE/DEL).
+_RENEW_IF_OWNER = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0"""
+_RELEASE_IF_OWNER = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0"""
 
 
 class RedisCache:
@@ -154,8 +173,12 @@ class RedisCache:
                             px=int(ttl * 1000))
         return None if result is None and time.monotonic() < self._down_until else bool(result)
 
-    def expire(self, key: str, ttl: float) -> None:
-        self._call(self._client.pexpire, self._prefix + key, int(ttl * 1000))
+    def renew(self, key: str, owner: bytes, ttl: float) -> None:
+        self._call(self._client.eval, _RENEW_IF_OWNER, 1, self._prefix + key, owner,
+                   int(ttl * 1000))
+
+    def release(self, key: str, owner: bytes) -> None:
+        self._call(self._client.eval, _RELEASE_IF_OWNER, 1, self._prefix + key, owner)
 
     def ping(self) -> bool:
         try:
@@ -170,14 +193,15 @@ async def lease(cache: Cache, key: str, seconds: float) -> AsyncIterator[bool]:
     third of that, so a holder killed outright (SIGKILL, a lost host) frees it within
     `seconds` instead of a long fixed TTL. Yields False when someone else holds it; True
     also when the store is unreachable (the work must then be safe to do twice)."""
-    if cache.add(key, b"1", seconds) is False:
+    owner = uuid.uuid4().hex.encode()  # only this holder may renew or release it
+    if cache.add(key, owner, seconds) is False:
         yield False
         return
 
     async def renew() -> None:
         while True:
             await asyncio.sleep(seconds / 3)
-            cache.expire(key, seconds)
+            cache.renew(key, owner, seconds)
 
     renewing = asyncio.create_task(renew())
     try:
@@ -186,7 +210,7 @@ async def lease(cache: Cache, key: str, seconds: float) -> AsyncIterator[bool]:
         renewing.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewing
-        cache.delete(key)
+        cache.release(key, owner)
 
 
 def make_cache(redis_url: str | None) -> Cache:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
 
-from portal.cache import Cache, MemoryCache, RedisCache
+from portal.cache import Cache, MemoryCache, RedisCache, lease
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -52,3 +53,17 @@ def test_redis_away_is_a_miss_not_an_error() -> None:
     assert cache.incr("k") is None
     assert cache.add("k", b"v", ttl=1) is None
     assert cache.ping() is False
+
+
+async def test_a_lapsed_lease_taken_by_another_worker_stays_theirs(cache: Cache) -> None:
+    """Worker A's lock lapsed (Redis restarted, A stalled) and worker B took it: A's renewal
+    must not extend B's lock, and A's release must not delete it (a third worker would then
+    crawl the same source at once)."""
+    async with lease(cache, "lock:crawl:7", 0.3) as mine:
+        assert mine
+        cache.delete("lock:crawl:7")  # lapsed ...
+        assert cache.add("lock:crawl:7", b"worker-b", 5)  # ... and taken by B
+        await asyncio.sleep(0.25)  # A's renewal runs (every third of the lease)
+    assert cache.get("lock:crawl:7") == b"worker-b"  # still B's after A let go
+    async with lease(cache, "lock:crawl:7", 5) as again:
+        assert again is False  # B holds it
