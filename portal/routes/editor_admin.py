@@ -50,8 +50,7 @@ def accounts(request: Request, session: SessionDep, editor: AdminRole) -> Respon
 
 @router.post("/accounts")
 def add_account(request: Request, session: SessionDep, editor: AdminRole,
-                      _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                _csrf: CsrfChecked, form: FormDep) -> Response:
     try:
         create_editor(session, str(form.get("username", ""))[:100],
                       str(form.get("password", ""))[:1000], str(form.get("role", "editor")),
@@ -66,8 +65,7 @@ def add_account(request: Request, session: SessionDep, editor: AdminRole,
 
 @router.post("/accounts/{editor_id}/active")
 def set_account_active(editor_id: int, request: Request, session: SessionDep,
-                             editor: AdminRole, _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                       editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
     target = get_or_404(session, Editor, editor_id)
     active = form.get("active") == "1"
     if target.id == editor.id and not active:
@@ -133,8 +131,7 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
 
 @router.post("/sources/{source_id}/paused")
 def pause_source(source_id: int, request: Request, session: SessionDep,
-                       editor: AdminRole, _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                 editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
     source = get_or_404(session, Source, source_id)
     source.paused = form.get("paused") == "1"
     if not source.paused:
@@ -150,8 +147,7 @@ RULE_FIELDS = ("item", "link", "title", "date")
 
 @router.post("/sources/{source_id}/rules")
 def edit_source_rules(source_id: int, request: Request, session: SessionDep,
-                            editor: AdminRole, _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                      editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
     """CSS selectors for a department that only has an HTML list page."""
     source = get_or_404(session, Source, source_id)
     rules = {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS}

@@ -63,7 +63,7 @@ def article_form(article_id: int, request: Request, ctx: CtxDep, session: Sessio
 @router.post("/articles/{article_id}")
 def correct_article(article_id: int, request: Request, ctx: CtxDep,
                     session: SessionDep, editor: EditorRole, _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                    form: FormDep) -> Response:
     article = _article_or_404(session, article_id)
     known_areas = {a.slug for a in ctx.areas}
     slugs = [s for s in form.getlist("categories") if s in set(ctx.taxonomy.slugs)]
@@ -85,8 +85,7 @@ def correct_article(article_id: int, request: Request, ctx: CtxDep,
 
 @router.post("/articles/{article_id}/hidden")
 def hide_article(article_id: int, request: Request, ctx: CtxDep, session: SessionDep,
-                       editor: EditorRole, _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+                 editor: EditorRole, _csrf: CsrfChecked, form: FormDep) -> Response:
     article = _article_or_404(session, article_id)
     article.hidden = form.get("hidden") == "1"
     audit(session, editor.id, "article.hide" if article.hidden else "article.unhide",

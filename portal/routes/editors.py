@@ -39,8 +39,7 @@ def login_page(request: Request) -> Response:
 
 @router.post("/login")
 def login(request: Request, ctx: CtxDep, session: SessionDep,
-          _csrf: CsrfChecked,
-        form: FormDep) -> Response:
+          _csrf: CsrfChecked, form: FormDep) -> Response:
     lang = request_language(request)
     username = str(form.get("username", ""))[:100]
     password = str(form.get("password", ""))[:1000]

@@ -103,7 +103,7 @@ def transfer_page(request: Request, ctx: CtxDep, session: SessionDep,
 
 @router.post("/transfer")
 def claim_transfer(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                         profile: CookieProfile) -> Response:
+                   profile: CookieProfile) -> Response:
     client = client_key(request)  # an IPv6 client cannot rotate within its /64
     attempts = ctx.cache.incr(f"transfer-claims:{client}", ttl=60.0) or 0
     raw = str(form.get("code", ""))
@@ -127,7 +127,7 @@ def claim_transfer(request: Request, form: FormDep, ctx: CtxDep, session: Sessio
 
 @router.post("/my-data/feed-urls")
 def make_feed_urls(request: Request, form: FormDep, session: SessionDep,
-                         profile: CookieProfile) -> Response:
+                   profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
     if form.get("reset") == "1":
@@ -161,7 +161,7 @@ def export_data(session: SessionDep, profile: CookieProfile) -> Response:
 
 @router.post("/my-data/delete")
 def delete_data(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                      profile: CookieProfile) -> Response:
+                profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
     if form.get("confirm") != "1":

@@ -151,7 +151,7 @@ def settings_page(request: Request, ctx: CtxDep, session: SessionDep,
 
 @router.post("/onboarding/preview")
 def onboarding_preview(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                             profile: CookieProfile) -> Response:
+                       profile: CookieProfile) -> Response:
     """The first items of the feed these choices would give, without saving anything."""
     data, errors = _parse_form(ctx, form)
     items = None if errors else _preview(ctx, session, data)
@@ -164,7 +164,7 @@ def onboarding_preview(request: Request, form: FormDep, ctx: CtxDep, session: Se
 
 @router.post("/profile")
 def save_profile(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                       profile: CookieProfile) -> Response:
+                 profile: CookieProfile) -> Response:
     data, errors = _parse_form(ctx, form)
     if errors:
         context = page_context(request, data.language, profile=profile, era=False,
@@ -262,7 +262,7 @@ def _article_or_none(session: Any, raw_id: str) -> Article | None:
 
 @router.post("/feed/feedback")
 def feed_feedback(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                        profile: CookieProfile) -> Response:
+                  profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
     kind = str(form.get("kind", ""))
