@@ -100,20 +100,26 @@ class RedisCounters:
         self._held: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._retry_at = 0.0
+        # After a failure, one request at a time finds out whether Redis is back: when
+        # Redis hangs rather than refuses, every other page would wait out the timeout too.
+        self._down = self._probing = False
 
     def add(self, fields: Iterable[str]) -> None:
         counts = Counter(fields)
         with self._lock:
-            if time.monotonic() < self._retry_at:  # down a moment ago: do not wait on it
-                self._hold(counts)
+            if time.monotonic() < self._retry_at or self._probing:
+                self._hold(counts)  # down a moment ago, or someone is finding out
                 return
+            self._probing = self._down
             counts.update(self._held)
             self._held = Counter()
+        sent = False
         try:
             pipe = self._client.pipeline(transaction=False)
             for field, n in counts.items():
                 pipe.hincrby(PENDING, field, n)
             pipe.execute()
+            sent = True
         except redis.RedisError as exc:  # counting must never break a page
             with self._lock:
                 if not self._held:
@@ -121,6 +127,9 @@ class RedisCounters:
                                 exc)
                 self._retry_at = time.monotonic() + 1.0
                 self._hold(counts)
+        finally:
+            with self._lock:
+                self._probing, self._down = False, not sent
 
     def _hold(self, counts: Counter[str]) -> None:
         if len(self._held) < MAX_HELD_FIELDS:  # a long outage must not exhaust memory

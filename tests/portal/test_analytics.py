@@ -197,3 +197,39 @@ def test_overlapping_flushes_count_once(articles_ctx, redis_url) -> None:
             thread.join()
     first.flush(ctx.engine)
     assert _total(ctx) == 100
+
+
+def test_while_redis_hangs_only_one_page_at_a_time_waits_on_it() -> None:
+    """A Redis host that accepts connections and never answers (hung, not refused): after
+    the first timeout, other page views keep their counts in the process instead of each
+    waiting out the socket timeout too."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+    accepted: list[socket.socket] = []
+
+    def accept_and_stay_silent() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept_and_stay_silent, daemon=True).start()
+    counters = RedisCounters(f"redis://127.0.0.1:{listener.getsockname()[1]}/0")
+    try:
+        counters.add(["first"])  # times out: Redis is known to be down
+        time.sleep(1.1)  # past the back-off: the next views may find out whether it is back
+        tries = len(accepted)
+        views = [threading.Thread(target=counters.add, args=([f"view{i}"],)) for i in range(8)]
+        for view in views:
+            view.start()
+        for view in views:
+            view.join(10)
+        assert len(accepted) - tries <= 1, "every view opened its own wait on a hung Redis"
+        assert sum(counters._held.values()) == 9  # nothing lost: all held for later
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
