@@ -17,6 +17,7 @@ from portal.context import AppContext
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
 from portal.services.sources import add_source
+from tests.live_server import sse_data
 from tests.portal.editor_helpers import login_as
 
 CLIENT_TIMEOUT = 20.0
@@ -108,15 +109,10 @@ class EventStream:
     def _read(self) -> None:
         try:
             with self._client.stream("GET", "/live/notices") as stream:
-                data: list[str] = []
-                for line in stream.iter_lines():
-                    if line.startswith("data:"):
-                        data.append(line[5:].strip())
-                    elif not line and data:
-                        with self.changed:
-                            self.events.append("\n".join(data))
-                            self.changed.notify_all()
-                        data = []
+                for event in sse_data(stream.iter_lines()):
+                    with self.changed:
+                        self.events.append(event)
+                        self.changed.notify_all()
         except httpx.HTTPError:
             pass  # closed by close(), or the server went away: `events` says what came
 

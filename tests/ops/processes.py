@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 
 from tests.conftest import POSTGRES_URL, _reset_postgres
 from tests.portal.conftest import city_file
-from tests.processes import BIN, MYMACHI, http_get, post_json
+from tests.processes import BIN, MYMACHI, http_get, post_json, stop_processes
 
 __all__ = ["BIN", "MYMACHI", "Processes", "app_env", "http_get", "post_json"]
 
@@ -84,12 +83,4 @@ class Processes:
                              f"{self.log(name)[-2000:]}")
 
     def stop(self) -> None:
-        for proc in self.started.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.started.values():
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+        stop_processes(self.started.values())

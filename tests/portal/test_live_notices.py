@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 
 from portal.context import AppContext
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, sse_data
 from tests.portal.editor_helpers import PASSWORD, csrf_of
 
 
@@ -41,13 +41,7 @@ def _publish(server: LiveServer, ctx: AppContext, title: str) -> None:
 def _events(resident: httpx.Client, server: LiveServer) -> Iterator[str]:
     with resident.stream("GET", server.url + "/live/notices") as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
-        data: list[str] = []
-        for line in stream.iter_lines():
-            if line.startswith("data:"):
-                data.append(line[5:].strip())
-            elif not line and data:
-                yield "\n".join(data)
-                data = []
+        yield from sse_data(stream.iter_lines())
 
 
 def _wait_for(resident: httpx.Client, server: LiveServer, title: str,

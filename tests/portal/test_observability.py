@@ -27,7 +27,7 @@ from portal.services.crawl import crawl_sources
 from portal.services.editors import create_editor
 from portal.services.notices import NoticeInput, create_notice
 from portal.services.sources import utcnow
-from tests.live_server import LiveServer, free_port
+from tests.live_server import LiveServer, free_port, sse_data
 from tests.portal.conftest import add_demo_sources
 from tests.portal.editor_helpers import PASSWORD, csrf_of
 
@@ -123,13 +123,7 @@ def test_worker_metrics_port_serves_its_crawl_counts(sqlite_url, demo_city, make
 
 def _events(client: httpx.Client, url: str) -> Iterator[str]:
     with client.stream("GET", url) as stream:
-        data: list[str] = []
-        for line in stream.iter_lines():
-            if line.startswith("data:"):
-                data.append(line[5:].strip())
-            elif not line and data:
-                yield "\n".join(data)
-                data = []
+        yield from sse_data(stream.iter_lines())
 
 
 def test_notice_fanout_latency_and_open_streams(sqlite_url, make_ctx) -> None:
