@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -43,46 +44,76 @@ def _lemma(lemma: str, surface: str) -> str:
     return lemma.split("-", 1)[0] if "-" in lemma[1:] else lemma
 
 
-# (pos1, pos2, lemma) by MeCab's raw feature string. Building fugashi's feature tuple costs
-# more than the parse itself, and a city's articles reuse a few thousand distinct entries.
-_FEATURES: dict[str, tuple[str, str, str]] = {}
-_FEATURES_MAX = 200_000
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What one dictionary entry means for the tokens, decided once per entry."""
+
+    breaks_run: bool  # ends a run of nouns
+    joins_run: bool  # continues (or, but for a suffix, starts) a run of nouns
+    suffix: bool
+    content: bool  # a content word: emitted as a token
+    token: str | None  # its token when the lemma alone decides it; None: from the surface
 
 
-def _feature_of(word: Any) -> tuple[str, str, str]:
+# Entry kinds by MeCab's raw feature string. Building fugashi's feature tuple costs more
+# than the parse itself, and a city's articles reuse a few thousand distinct entries.
+_KINDS: dict[str, _Kind] = {}
+_KINDS_MAX = 200_000
+_SKIP = ""  # a content word whose token is dropped (a lone hiragana, punctuation)
+
+
+def _token_of(lemma: str, surface: str) -> str:
+    token = _lemma(lemma, surface)
+    return _SKIP if _KANA_ONLY.match(token) or not _NOT_TEXT.sub("", token) else token
+
+
+def _kind_of(word: Any) -> _Kind:
     raw = word.feature_raw
-    known = _FEATURES.get(raw)
-    if known is None:
+    kind = _KINDS.get(raw)
+    if kind is None:
         feature = word.feature
-        if len(_FEATURES) >= _FEATURES_MAX:
-            _FEATURES.clear()
-        known = _FEATURES[raw] = (feature.pos1, feature.pos2, feature.lemma or "")
-    return known
+        pos1, pos2, lemma = feature.pos1, feature.pos2, feature.lemma or ""
+        compound = pos1 in _COMPOUND_POS and pos2 != "数詞"
+        content = pos1 in _CONTENT_POS and pos2 not in _SKIP_POS2
+        if len(_KINDS) >= _KINDS_MAX:
+            _KINDS.clear()
+        kind = _KINDS[raw] = _Kind(
+            breaks_run=pos1 == "接頭辞" or not compound, joins_run=compound,
+            suffix=pos1 == "接尾辞", content=content,
+            token=_token_of(lemma, "") if content and lemma else None,
+        )
+    return kind
 
 
 def _morph_tokens(tagger: Any, text: str) -> list[str]:
     tokens: list[str] = []
     run: list[str] = []
-
-    def close_run() -> None:
-        if len(run) > 1:
-            tokens.append("".join(run[-_MAX_COMPOUND:]))
-        run.clear()
+    spans: list[tuple[int, int]] = []  # word boundaries, for find_words on the same text
+    position = 0
 
     for word in tagger(text):
-        pos1, pos2, lemma = _feature_of(word)
-        surface = str(word.surface)
-        if word.white_space or pos1 == "接頭辞" or pos1 not in _COMPOUND_POS or pos2 == "数詞":
-            close_run()
-        if pos1 in _COMPOUND_POS and pos2 != "数詞" and (run or pos1 != "接尾辞"):
+        kind = _kind_of(word)
+        surface = word.surface
+        space = word.white_space
+        position += len(space)
+        spans.append((position, position + len(surface)))
+        position += len(surface)
+        if space or kind.breaks_run:
+            if len(run) > 1:
+                tokens.append("".join(run[-_MAX_COMPOUND:]))
+            run.clear()
+        if kind.joins_run and (run or not kind.suffix):
             run.append(surface)
-        if pos1 not in _CONTENT_POS or pos2 in _SKIP_POS2:
+        if not kind.content:
             continue
-        token = _lemma(lemma, surface)
-        if _KANA_ONLY.match(token) or not _NOT_TEXT.sub("", token):
-            continue
-        tokens.append(token)
-    close_run()
+        token = kind.token if kind.token is not None else _token_of("", surface)
+        if token:
+            tokens.append(token)
+    if len(run) > 1:
+        tokens.append("".join(run[-_MAX_COMPOUND:]))
+    cache = _span_cache.get()
+    if cache is not None:
+        cache[text] = spans
     return tokens
 
 
@@ -198,7 +229,13 @@ def find_words(text: str, terms: list[str] | tuple[str, ...]) -> list[str]:
     if not present:
         return []
     tagger = _tagger()
-    spans = _token_spans(tagger, lowered) if tagger is not None else []
+    spans: list[tuple[int, int]] = []
+    if tagger is not None:
+        # The vectorizer's pass over `text` recorded its word boundaries (token_cache);
+        # lowering Latin letters keeps every position, so they serve here too.
+        cache = _span_cache.get()
+        known = cache.get(text) if cache is not None and len(lowered) == len(text) else None
+        spans = known if known is not None else _token_spans(tagger, lowered)
     found = []
     for term in present:
         key = term.lower()

@@ -90,3 +90,29 @@ def test_scores_with_labels_stay_probabilities(taxonomy):
     labels = ["waste"] * 3 + [None] * 2 + ["health"] * 3 + [None] * 2
     scores = CategoryScorer(taxonomy).fit(texts, labels).transform(texts)
     assert np.allclose(scores.sum(axis=1), 1.0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("北区役所で受け付けます", ["kita"]),
+        ("ＮＰＯ法人が北区民センターで開催", ["kita"]),  # Latin capitals: lowered, same length
+        ("Wi-Fiのある港北区の施設", []),
+        ("北区域と南区の整備", ["minami"]),
+    ],
+)
+def test_one_parse_serves_the_vectorizer_and_whole_word_areas(monkeypatch, text, found):
+    parses: list[str] = []
+    real = text_module._token_spans
+
+    def counting(tagger, lowered):
+        parses.append(lowered)
+        return real(tagger, lowered)
+
+    monkeypatch.setattr(text_module, "_token_spans", counting)
+    assert detect_terms(text, WARDS) == found  # alone: its own parse
+    alone = len(parses)
+    with token_cache():
+        tokenize(text)  # the vectorizer's pass records the word boundaries
+        assert detect_terms(text, WARDS) == found
+    assert len(parses) == alone, "no second parse of a text the vectorizer already split"
