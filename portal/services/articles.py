@@ -9,7 +9,7 @@ article listing every publishing department.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -243,11 +243,14 @@ def _close_in_time(article: Article, record: ArticleRecord) -> bool:
 
 
 def store_records(
-    session: Session, source: Source | None, records: Iterable[ArticleRecord], now: datetime
+    session: Session, source: Source | None, records: Iterable[ArticleRecord], now: datetime,
+    label: Callable[[Sequence[Article]], None] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Upsert records. Returns (new article ids, updated article ids)."""
+    """Upsert records. Returns (new article ids, updated article ids). `label` is given the
+    new and changed articles before they are written, so their labels go out with them
+    (one INSERT or UPDATE each, not a second UPDATE)."""
     records = list(records)
-    updated_ids: list[int] = []
+    updated: list[Article] = []
     existing = {a.url: a for a in _chunked(session, select(Article), Article.url,
                                            [r.url for r in records])}
     twins = _Twins(session, records)
@@ -256,9 +259,9 @@ def store_records(
         article = existing.get(record.url)
         if article is not None:
             if article.id is not None and _update(article, record, now) and (
-                article.id not in updated_ids
+                article not in updated
             ):
-                updated_ids.append(article.id)
+                updated.append(article)
             continue
         twin = twins.find(record)
         if twin is not None:
@@ -272,9 +275,11 @@ def store_records(
         existing[record.url] = article
         twins.add(article, record)
         fresh.append((article, record))
+    if label is not None and (updated or fresh):
+        label([*updated, *(article for article, _ in fresh)])
     stored = _insert(session, source, fresh, now)
     session.flush()
-    return [article.id for article, _ in stored], updated_ids
+    return [article.id for article, _ in stored], [article.id for article in updated]
 
 
 def _new_article(source: Source | None, record: ArticleRecord, now: datetime) -> Article:
@@ -311,8 +316,9 @@ def _insert(
         stored = fresh
     except IntegrityError:
         stored = []
-        for _, record in fresh:
+        for labelled, record in fresh:
             article = _new_article(source, record, now)
+            _copy_labels(labelled, article)
             try:
                 with session.begin_nested():
                     session.add(article)
@@ -325,6 +331,15 @@ def _insert(
     if rows:
         session.execute(insert(ArticleBand), rows)
     return stored
+
+
+_LABELS = ("category_scores", "categories", "areas", "life_stages", "content_terms",
+           "scorer_version")
+
+
+def _copy_labels(source: Article, target: Article) -> None:
+    for name in _LABELS:
+        setattr(target, name, getattr(source, name))
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, select, text
@@ -31,7 +33,7 @@ from portal.db.session import session_scope
 from portal.metrics import CRAWL_ARTICLES, CRAWL_OUTCOMES, CRAWL_SECONDS, source_key
 from portal.services.articles import KnownIndex, known_index, store_records
 from portal.services.labels import label_with_artifact, scoring_text
-from portal.services.scoring import PreLabels, scorers
+from portal.services.scoring import IngestModel, PreLabels, scorers
 from portal.services.sources import due_sources, record_failure, record_outcome, spec_of, utcnow
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,40 @@ class CrawlReport:
     updated_articles: int = 0
     page_errors: int = 0  # article pages that could not be read (tried again later)
     errors: dict[str, str] = field(default_factory=dict)  # source url -> error
+
+    def merge(self, other: CrawlReport) -> None:
+        for name in ("sources", "not_modified", "failed", "new_articles", "updated_articles",
+                     "page_errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors.update(other.errors)
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def crawl_pool(processes: int) -> Executor | None:
+    """This process's pool of `processes` crawl processes (settings.crawl_processes), made
+    on first use; None for 0. A pool whose process died (out of memory) is replaced, so
+    the next crawl cycle works again."""
+    if processes <= 0:
+        return None
+    with _POOLS_LOCK:
+        pool = _POOLS.get(processes)
+        if pool is None or getattr(pool, "_broken", False):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            # spawn, not fork: the crawling process has threads and open connections.
+            pool = _POOLS[processes] = ProcessPoolExecutor(
+                processes, mp_context=multiprocessing.get_context("spawn"))
+        return pool
+
+
+def shutdown_crawl_pools() -> None:
+    with _POOLS_LOCK:
+        for pool in _POOLS.values():
+            pool.shutdown(wait=True, cancel_futures=True)
+        _POOLS.clear()
 
 
 def site_memory(ctx: AppContext) -> SiteMemory:
@@ -87,50 +123,137 @@ def _lock_store(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_STORE_LOCK_KEY})
 
 
+@dataclass(frozen=True)
+class StoreItem:
+    source_id: int
+    outcome: CrawlOutcome
+    labelled: PreLabels | None = None  # labels computed ahead (see `_label_ahead`)
+
+
 def store_outcome(
     ctx: AppContext, source_id: int, outcome: CrawlOutcome, report: CrawlReport | None = None,
     labelled: PreLabels | None = None,
 ) -> tuple[list[int], list[int]]:
     """Store one source's crawl: its health and validators, and its articles, atomically.
-    Returns (new article ids, updated article ids). Safe to call twice with one outcome.
-    `labelled`: category labels of the records computed ahead (see `_label_ahead`)."""
-    report = report if report is not None else CrawlReport()
+    Returns (new article ids, updated article ids). Safe to call twice with one outcome."""
+    return store_outcomes(ctx, [StoreItem(source_id, outcome, labelled)], report)[0]
+
+
+def store_outcomes(
+    ctx: AppContext, items: Sequence[StoreItem], report: CrawlReport | None = None,
+) -> list[tuple[list[int], list[int]]]:
+    """Store several sources' crawls in one transaction (each source's health, validators
+    and articles together, as `store_outcome`): one commit, one model look-up and one
+    labelling pass for all. Returns (new ids, updated ids) per item; `report` and the
+    metrics are only counted once the transaction is committed."""
     now = utcnow()
-    new_ids: list[int] = []
-    updated_ids: list[int] = []
+    done = CrawlReport()
+    counted: list[tuple[str, str, int]] = []  # (source, outcome or "new"/"updated", n)
+    results: list[tuple[list[int], list[int]]] = []
     with _STORE_LOCK, session_scope(ctx.sessions) as session:
         _lock_store(session)
-        source = session.get(Source, source_id)
-        if source is None:
-            return [], []
-        key = source_key(source.url)
-        record_outcome(source, outcome, now)
-        report.page_errors += len(outcome.page_errors)
-        if outcome.error is not None:
-            report.failed += 1
-            report.errors[source.url] = str(outcome.error)
-            CRAWL_OUTCOMES.labels(key, outcome.error.kind).inc()
-            return [], []
-        if outcome.not_modified:
-            report.not_modified += 1
-        if outcome.records:
-            new_ids, updated_ids = store_records(session, source, outcome.records, now)
-            changed_ids = new_ids + updated_ids
-            if changed_ids:
-                changed = list(session.scalars(select(Article).where(Article.id.in_(changed_ids))))
-                scorers.score(ctx, session, changed, labelled)
+        # Into the identity map at once: each item's session.get() then finds its source.
+        list(session.scalars(select(Source).where(Source.id.in_([i.source_id for i in items]))))
+        model = scorers.for_ingest(ctx, session, sum(len(i.outcome.records) for i in items))
+        unlabelled: list[int] = []
+        for item in items:
+            if model is not None:
+                model.add_known(item.labelled)
+            new_ids, updated_ids = _store_one(session, item, now, done, counted, model)
+            results.append((new_ids, updated_ids))
+            if model is None:
+                unlabelled += new_ids + updated_ids
+        if unlabelled:  # no model yet, or a young corpus: fit on what is stored, then label
+            changed = list(session.scalars(select(Article).where(Article.id.in_(unlabelled))))
+            scorers.score(ctx, session, changed, _merged(items))
+    if report is not None:
+        report.merge(done)
+    for key, what, n in counted:
+        if what in ("new", "updated"):
+            CRAWL_ARTICLES.labels(key, what).inc(n)
+        else:
+            CRAWL_OUTCOMES.labels(key, what).inc()
+    if done.new_articles or done.updated_articles:
+        # After the commit above: feeds see these articles now, not at cycle end.
+        ctx.bump_articles_version()
+    return results
+
+
+def _store_one(session: Session, item: StoreItem, now: datetime, report: CrawlReport,
+               counted: list[tuple[str, str, int]], model: IngestModel | None
+               ) -> tuple[list[int], list[int]]:
+    source = session.get(Source, item.source_id)
+    if source is None:
+        return [], []
+    outcome = item.outcome
+    key = source_key(source.url)
+    record_outcome(source, outcome, now)
+    report.page_errors += len(outcome.page_errors)
+    if outcome.error is not None:
+        report.failed += 1
+        report.errors[source.url] = str(outcome.error)
+        counted.append((key, outcome.error.kind, 1))
+        return [], []
+    if outcome.not_modified:
+        report.not_modified += 1
+    new_ids: list[int] = []
+    updated_ids: list[int] = []
+    if outcome.records:
+        new_ids, updated_ids = store_records(session, source, outcome.records, now, model)
     report.new_articles += len(new_ids)
     report.updated_articles += len(updated_ids)
-    # Counted once stored: a store that fails is counted as that failure instead.
-    CRAWL_OUTCOMES.labels(key, "not_modified" if outcome.not_modified else "ok").inc()
-    if new_ids:
-        CRAWL_ARTICLES.labels(key, "new").inc(len(new_ids))
-    if updated_ids:
-        CRAWL_ARTICLES.labels(key, "updated").inc(len(updated_ids))
-    if new_ids or updated_ids:
-        # After the commit above: feeds see this source's articles now, not at cycle end.
-        ctx.bump_articles_version()
+    counted.append((key, "not_modified" if outcome.not_modified else "ok", 1))
+    counted += [(key, what, len(ids)) for what, ids in (("new", new_ids),
+                                                         ("updated", updated_ids)) if ids]
     return new_ids, updated_ids
+
+
+def _merged(items: Sequence[StoreItem]) -> PreLabels | None:
+    """The labels computed ahead for these items, if all with one model."""
+    given = [i.labelled for i in items if i.labelled is not None]
+    if not given or len({artifact for artifact, _ in given}) > 1:
+        return None
+    return given[0][0], {text: labels for _, known in given for text, labels in known.items()}
+
+
+class _GroupStore:
+    """Stores run one at a time (see the module doc); the sources whose crawls finish while
+    one store runs are stored together by the next: one transaction and one commit for
+    many sources instead of one each. A batch that fails is stored again source by source,
+    so one bad source fails alone."""
+
+    def __init__(self, ctx: AppContext, report: CrawlReport, most: int = 64) -> None:
+        self._ctx, self._report, self._most = ctx, report, most
+        self._waiting: list[tuple[StoreItem, asyncio.Future[None]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def store(self, item: StoreItem) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, done))
+        if self._draining is None or self._draining.done():
+            self._draining = asyncio.create_task(self._drain())
+        await done
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+            try:
+                await asyncio.to_thread(store_outcomes, self._ctx, [i for i, _ in batch],
+                                        self._report)
+            except Exception as exc:
+                if len(batch) == 1:
+                    batch[0][1].set_exception(exc)
+                    continue
+                for item, done in batch:
+                    try:
+                        await asyncio.to_thread(store_outcomes, self._ctx, [item], self._report)
+                    except Exception as exc:
+                        done.set_exception(exc)
+                    else:
+                        done.set_result(None)
+            else:
+                for _, done in batch:
+                    done.set_result(None)
 
 
 async def _label_ahead(ctx: AppContext, outcome: CrawlOutcome,
@@ -172,12 +295,15 @@ async def crawl_sources(
 ) -> CrawlReport:
     """Crawl every due source (or the given ones) once. One source's failure never stops
     another; a source already being crawled by another worker is skipped (lock).
-    `cpu`: an executor for page extraction (a process pool to use every core)."""
+    `cpu`: an executor for parsing, extraction and labelling (a process pool to use every
+    core); by default the pool of settings.crawl_processes, if any."""
     report = CrawlReport()
+    cpu = cpu if cpu is not None else crawl_pool(ctx.settings.crawl_processes)
     plan, known = await asyncio.to_thread(_prepare, ctx, force, source_ids)
     report.sources = len(plan)
     settings = ctx.settings
     limit = asyncio.Semaphore(settings.crawl_concurrency)
+    stores = _GroupStore(ctx, report)
     done = 0
 
     async def one(source_id: int, spec: SourceSpec, fetcher: Fetcher) -> None:
@@ -208,7 +334,7 @@ async def crawl_sources(
                     CRAWL_SECONDS.labels(source_key(spec.url)).observe(
                         time.perf_counter() - started)
             labelled = await _label_ahead(ctx, outcome, cpu)
-            await asyncio.to_thread(store_outcome, ctx, source_id, outcome, report, labelled)
+            await stores.store(StoreItem(source_id, outcome, labelled))
         except Exception as exc:  # a bug in one source's path must not stop the others
             log.exception("crawl of source %s failed", source_id)
             await asyncio.to_thread(

@@ -183,6 +183,31 @@ class ScorerHolder:
         to label with the same one; None before the first load or fit."""
         return self._version_path[1] if self._version_path else None
 
+    def _young(self, row: ScorerModel, session: Session, arriving: int = 0) -> bool:
+        """Whether ingest must (or, with up to `arriving` articles not yet written, may have
+        to) refit: the corpus has outgrown this model while still small. Counting is only
+        needed while that can happen."""
+        grown = row.n_articles * REFIT_GROWTH
+        if grown > YOUNG_CORPUS:
+            return False
+        count = count_articles(session)
+        return count + arriving >= grown and count <= YOUNG_CORPUS
+
+    def for_ingest(self, ctx: AppContext, session: Session, arriving: int
+                   ) -> IngestModel | None:
+        """The model that labels up to `arriving` new articles before they are written, so
+        they are inserted with their labels; None when ingest must fit first (no model yet,
+        or a young corpus): then `score` them once they are flushed."""
+        with self._lock:
+            row = newest_model(ctx, session)
+            if row is None or self._young(row, session, arriving):
+                return None
+            model = self.current(ctx, session, row)
+            artifact = self.loaded_artifact()
+            if model is None or artifact is None:
+                return None
+            return IngestModel(ctx, *model, artifact)
+
     def score(self, ctx: AppContext, session: Session, articles: Sequence[Article],
               labelled: PreLabels | None = None) -> None:
         """Label new or changed articles with the current model. Ingest does not refit,
@@ -197,16 +222,29 @@ class ScorerHolder:
             session.flush()  # the new articles count, and join a fit's corpus
             row = newest_model(ctx, session)
             model = self.current(ctx, session, row)
-            # Counting is only needed while a refit at ingest is still possible.
-            young = (row is not None and row.n_articles * REFIT_GROWTH <= YOUNG_CORPUS
-                     and row.n_articles * REFIT_GROWTH <= count_articles(session)
-                     <= YOUNG_CORPUS)
-            if model is None or young:
+            if model is None or (row is not None and self._young(row, session)):
                 model = self.fit(ctx, session)
                 articles = list(session.scalars(select(Article)))  # all of them, once
             same = labelled is not None and labelled[0] == self.loaded_artifact()
             known = labelled[1] if labelled is not None and same else None
             apply_scorer(ctx, *model, articles, known)
+
+
+class IngestModel:
+    """One model applied to a store's articles before they are written, with the labels
+    pool processes computed ahead with that same model (others are recomputed)."""
+
+    def __init__(self, ctx: AppContext, version: int, scorer: CategoryScorer,
+                 artifact: str) -> None:
+        self._ctx, self.version, self._scorer, self.artifact = ctx, version, scorer, artifact
+        self._known: dict[str, TextLabels] = {}
+
+    def add_known(self, labelled: PreLabels | None) -> None:
+        if labelled is not None and labelled[0] == self.artifact:
+            self._known.update(labelled[1])
+
+    def __call__(self, articles: Sequence[Article]) -> None:
+        apply_scorer(self._ctx, self.version, self._scorer, articles, self._known)
 
 
 def apply_scorer(ctx: AppContext, version: int, scorer: CategoryScorer,
