@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvloop
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -89,7 +90,7 @@ def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exi
     if burst:
         make_worker(settings, burst=True, ctx=_context(settings)).run()
     else:  # outlives Redis restarts
-        asyncio.run(run_worker(settings, _context(settings)))
+        uvloop.run(run_worker(settings, _context(settings)))
 
 
 @app.command()
@@ -182,7 +183,7 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = asyncio.run(crawl_sources(ctx, force=force, on_progress=advance))
+        report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
     typer.echo(f"{report.sources} sources, {report.new_articles} new articles, "
                f"{report.updated_articles} updated, {report.not_modified} unchanged, "
                f"{report.failed} failed")

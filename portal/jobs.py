@@ -25,7 +25,7 @@ from redis.exceptions import RedisError
 from portal.context import AppContext
 from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
 from portal.services.alerts import ingest_jma
-from portal.services.crawl import crawl_sources
+from portal.services.crawl import crawl_sources, shutdown_crawl_pools
 from portal.services.refit import refit_scorer
 from portal.settings import Settings
 
@@ -117,6 +117,7 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
     async def shutdown(job_ctx: dict[str, Any]) -> None:
         for task in renewing:
             task.cancel()
+        await asyncio.to_thread(shutdown_crawl_pools)
 
     worker = Worker(
         functions=[func(crawl_due_job, name="crawl_due", max_tries=3),

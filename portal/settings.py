@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     crawl_interval_seconds: int = 900
     crawl_timeout_seconds: float = 15.0
     crawl_concurrency: int = 8
+    # Processes that parse feeds, extract pages and label articles for a crawl, so that
+    # ingest uses every core (0: threads in the crawling process, as embedded mode does).
+    crawl_processes: int = Field(default=0, ge=0)
     scheduler_tick_seconds: float = 30.0
     # A claim on a job or a source's crawl lives this long unless its holder renews it, so
     # the work of a killed worker is taken up again after at most this.

@@ -21,8 +21,8 @@ def crawl(
     burst_items: int = typer.Option(10, help="New items each of those publishes, burst."),
     database_url: str = typer.Option("", help="SQL database (default: a new SQLite file)."),
     workers: int = typer.Option(
-        1, help="Processes for parsing and extraction (1: threads, as `mymachi crawl`; "
-                "0: one per CPU)."),
+        0, help="Processes for parsing, extraction and labelling, as a worker with "
+                "MYMACHI_CRAWL_PROCESSES (0: one per CPU; 1: threads, as embedded mode)."),
     scoring: bool = typer.Option(True, help="Score categories at ingest (as production does)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
