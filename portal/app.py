@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from portal.cards import CardCache
 from portal.context import AppContext
 from portal.i18n import t
 from portal.jobs import start_embedded_scheduler
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         await ctx.live.start()
         stop = start_embedded_scheduler(ctx) if run_scheduler else None
         yield
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     )
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
+    app.state.cards = CardCache()
     app.state.live = ctx.live
     app.state.active_notices = live.ActiveNotices()
     app.add_middleware(

@@ -37,6 +37,9 @@ class LiveNotices:
         self.connected = asyncio.Event()
         # Numbers each change fanned out in this process, so readers can tell old from new.
         self.sequence = 0
+        # Changes published from this process, counted at once (the fan-out comes a moment
+        # later, through Redis or the event loop): a page served right after sees them.
+        self.published = 0
 
     @property
     def connections(self) -> int:
@@ -57,6 +60,7 @@ class LiveNotices:
 
     def publish(self, event: dict[str, Any]) -> None:
         """Tell every open page that notices changed (thread-safe, never raises)."""
+        self.published += 1
         event = {"sent_at": time.time(), **event}  # wall clock: fan-out latency across hosts
         if self._publisher is not None:
             try:

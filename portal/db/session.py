@@ -12,15 +12,17 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SERVER_THREADS = 40  # the most threads a web process runs (settings.web_threads ≤ 40)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # No overflow cap: a request holds its pooled connection from its first dependency to
         # the end, so a cap below the requests in flight (64 open pages > 5 + 10) deadlocked
-        # the worker threads. SQLite connections are file handles; extra ones close on return.
+        # the worker threads. One kept per server thread: a connection opened per request
+        # starts with an empty page cache and reads the same pages from the file again.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               max_overflow=-1)
+                               pool_size=SERVER_THREADS, max_overflow=-1)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -35,7 +37,8 @@ def make_engine(url: str) -> Engine:
     # pool_pre_ping: a restarted PostgreSQL gives a fresh connection, not an error page.
     # A request holds its connection until it ends, so the pool matches the 40 worker
     # threads of the web server: requests queue for a thread, never for a connection.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30,
+    return create_engine(url, pool_pre_ping=True, pool_size=10,
+                         max_overflow=SERVER_THREADS - 10,
                          pool_timeout=10, connect_args={"connect_timeout": 5})
 
 

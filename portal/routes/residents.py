@@ -20,7 +20,7 @@ from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
 from portal.security import limit_writes
 from portal.services import analytics
 from portal.services.feed import FeedItem, personal_feed, preview_feed
-from portal.services.notices import notices_for
+from portal.services.notices import notices_on_page
 from portal.services.profiles import (
     FEEDBACK_KINDS,
     ProfileInput,
@@ -143,7 +143,7 @@ def settings_page(request: Request, ctx: CtxDep, session: SessionDep,
                   profile: CookieProfile) -> Response:
     flash = "data.deleted" if request.query_params.get("deleted") == "1" else None
     # A first-time visitor still sees notices for everyone (an evacuation order), live.
-    notices = notices_for(session, profile, utcnow())
+    notices = notices_on_page(ctx, session, profile, utcnow())
     return _render(request, "pages/onboarding.html",
                    _base(request, profile, errors=[], preview=None, flash=flash,
                          notices=notices, **_form_context(ctx, profile)))
@@ -203,14 +203,14 @@ def _cached_feed_html(request: Request, ctx: AppContext, session: Any, profile: 
     cached, cached_ids = ctx.cache.get(key), ctx.cache.get(key + ":ids")
     if cached is not None and cached_ids is not None:
         return cached.decode(), [int(i) for i in cached_ids.split()]
-    items = personal_feed(ctx, session, profile, now=now, limit=PAGE_SIZE, offset=offset,
-                          language=context["lang"])
     feedback = feedback_sets(session, profile.id)
+    items = personal_feed(ctx, session, profile, now=now, limit=PAGE_SIZE, offset=offset,
+                          language=context["lang"], feedback=feedback, cards=True)
     strips = feed_strips(ctx, session, profile, feedback["hide"], now) if offset == 0 else None
-    values = {**context, "items": items, "strips": strips, "feedback": feedback,
-              "notices_slot": NOTICES_SLOT,
+    values = {**context, "strips": strips, "feedback": feedback, "notices_slot": NOTICES_SLOT,
               "next_offset": offset + PAGE_SIZE if len(items) == PAGE_SIZE else None}
     env = request.app.state.templates.env
+    values["items"] = request.app.state.cards.with_html(env, items, values, today)
     if block is None:
         html = env.get_template("pages/feed.html").render(values)
     else:
@@ -250,7 +250,7 @@ def _feed_response(request: Request) -> Response:
         analytics.record(ctx, profile, shown, "impression", now)
         notices = request.app.state.templates.env.get_template(
             "fragments/notices.html").render(request=request, lang=context["lang"],
-                                             notices=notices_for(session, profile, now))
+                                             notices=notices_on_page(ctx, session, profile, now))
     return HTMLResponse(page.replace(NOTICES_SLOT, notices, 1))
 
 
@@ -309,7 +309,8 @@ def _cards(articles: list[Article]) -> list[FeedItem]:
 
 
 @router.get("/saved")
-def saved_page(request: Request, session: SessionDep, profile: CookieProfile) -> Response:
+def saved_page(request: Request, ctx: CtxDep, session: SessionDep,
+               profile: CookieProfile) -> Response:
     if profile is None:
         return RedirectResponse("/", status_code=303)
     offset = _offset(request)
@@ -318,7 +319,7 @@ def saved_page(request: Request, session: SessionDep, profile: CookieProfile) ->
         request, profile, items=_cards(articles[:PAGE_SIZE]), offset=offset,
         page_size=PAGE_SIZE, feedback=feedback_sets(session, profile.id),
         next_offset=offset + PAGE_SIZE if len(articles) > PAGE_SIZE else None,
-        next_path="/saved", notices=notices_for(session, profile, utcnow()),
+        next_path="/saved", notices=notices_on_page(ctx, session, profile, utcnow()),
     )
     return _render(request, "pages/saved.html", context)
 
@@ -345,7 +346,7 @@ def search_page(request: Request, ctx: CtxDep, session: SessionDep,
         items=_cards(found[:PAGE_SIZE]), offset=offset, page_size=PAGE_SIZE, feedback=feedback,
         next_offset=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
         next_path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-        notices=notices_for(session, profile, utcnow()),
+        notices=notices_on_page(ctx, session, profile, utcnow()),
     )
     return _render(request, "pages/search.html", context)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
@@ -35,9 +38,10 @@ SUMMARY_CHARS = 300
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
-    article: Article
+    article: Article | Row[Any]  # a row of CARD_COLUMNS where only a card is shown
     reason: str
     categories: list[str]
+    html: Markup | None = None  # the rendered card, when the page takes it from portal.cards
 
 
 def _fingerprint(session: Session) -> tuple[Any, ...]:
@@ -124,11 +128,13 @@ class CandidateStore:
 candidates = CandidateStore()
 
 
-def profile_spec(session: Session, profile: Profile, now: datetime | None = None
-                 ) -> ProfileSpec:
+def profile_spec(session: Session, profile: Profile, now: datetime | None = None,
+                 feedback: dict[str, set[int]] | None = None) -> ProfileSpec:
     """What the ranker needs of a profile: stated interests, hidden items, and the feedback
-    since the last reset with the articles' vectors (Rocchio; see recommender.profile)."""
-    hidden = feedback_sets(session, profile.id)["hide"]  # hidden stays hidden, reset or not
+    since the last reset with the articles' vectors (Rocchio; see recommender.profile).
+    `feedback`: the profile's feedback_sets, when the caller has read them already."""
+    feedback = feedback if feedback is not None else feedback_sets(session, profile.id)
+    hidden = feedback["hide"]  # hidden stays hidden, reset or not
     events = feedback_events(session, profile, now or utcnow())
     return ProfileSpec(
         categories={k: float(v) for k, v in profile.categories.items()},
@@ -145,15 +151,31 @@ def profile_spec(session: Session, profile: Profile, now: datetime | None = None
 Ranking = list[tuple[int, str, list[str]]]  # (article id, reason, category chips)
 
 
-def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
-             language: str, depth: int) -> Ranking:
-    """At least `depth` items of the profile's ranking (fewer if there are no more; never
-    deeper than RANKED_DEPTH, so a page past the end is a cache hit, not a new ranking)."""
-    depth = min(depth, RANKED_DEPTH)
+def _ranking_key(ctx: AppContext, profile: Profile, language: str,
+                 feedback: dict[str, set[int]]) -> str:
+    """Where a profile's ranking is cached. Before any feedback, the ranking is a function
+    of the stated interests alone: residents who chose the same ones share it, so a first
+    visit often finds its ranking made. After feedback, the profile's own (its updated_at
+    moves with every feedback or settings change)."""
     version = ctx.articles_version()
     # "feed2": the value became {"depth", "items"}; a list cached by an older release is
     # never read as one.
-    key = f"feed2:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
+    if any(feedback.values()):
+        return f"feed2:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
+    interests = json.dumps([sorted(profile.categories.items()), sorted(profile.areas),
+                            sorted(profile.life_stages), list(profile.keywords)],
+                           ensure_ascii=False)
+    digest = hashlib.sha1(interests.encode()).hexdigest()
+    return f"feed2:interests:{digest}:{version}:{language}"
+
+
+def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
+             language: str, depth: int, feedback: dict[str, set[int]] | None) -> Ranking:
+    """At least `depth` items of the profile's ranking (fewer if there are no more; never
+    deeper than RANKED_DEPTH, so a page past the end is a cache hit, not a new ranking)."""
+    depth = min(depth, RANKED_DEPTH)
+    feedback = feedback if feedback is not None else feedback_sets(session, profile.id)
+    key = _ranking_key(ctx, profile, language, feedback)
     cached = ctx.cache.get(key)
     shown: Ranking = []
     if cached is not None:
@@ -165,7 +187,7 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
     FEEDS_SERVED.labels(cache="miss").inc()
     depth = FIRST_DEPTH if depth <= FIRST_DEPTH and not shown else RANKED_DEPTH
     ranked = rank_feed(
-        profile_spec(session, profile, now), candidates.get(ctx, session, now),
+        profile_spec(session, profile, now, feedback), candidates.get(ctx, session, now),
         taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0, language=language,
     )
     seen = {article_id for article_id, _, _ in shown}
@@ -176,13 +198,30 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
     return result
 
 
+# What a feed card shows (templates/fragments/feed_item.html): a page of cards loads these,
+# not the article bodies, scores and vectors.
+CARD_COLUMNS = (Article.id, Article.url, Article.title, Article.summary, Article.department,
+                Article.departments, Article.published, Article.deadline, Article.event_date,
+                Article.areas, Article.categories, Article.hidden)
+
+
 def personal_feed(ctx: AppContext, session: Session, profile: Profile, *, now: datetime,
-                  limit: int = 20, offset: int = 0, language: str | None = None) -> list[FeedItem]:
+                  limit: int = 20, offset: int = 0, language: str | None = None,
+                  feedback: dict[str, set[int]] | None = None, cards: bool = False,
+                  ) -> list[FeedItem]:
+    """A page of the profile's ranked feed. `cards`: only what a card shows, as plain rows
+    (building ORM objects cost more than the query); `feedback`: the profile's
+    feedback_sets."""
     ranking = _ranking(ctx, session, profile, now, language or profile.language,
-                       depth=offset + limit)
+                       depth=offset + limit, feedback=feedback)
     page = ranking[offset : offset + limit]
     ids = [article_id for article_id, _, _ in page]
-    articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    articles: dict[int, Article | Row[Any]]
+    if cards:
+        articles = {r.id: r for r in session.execute(
+            select(*CARD_COLUMNS).where(Article.id.in_(ids)))}
+    else:
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
     return [
         FeedItem(articles[aid], reason, cats)
         for aid, reason, cats in page

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.context import AppContext
 from portal.db.models import AuditLog, Notice, Profile, utcnow
+from portal.live import LiveNotices
 
 SEVERITIES = ("emergency", "warning", "info")
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -146,6 +151,56 @@ def filter_for(notices: Iterable[Notice], profile: Profile | None) -> list[Notic
 
 def notices_for(session: Session, profile: Profile | None, now: datetime) -> list[Notice]:
     return filter_for(active_notices(session, now), profile)
+
+
+# A live event that never came (Redis away) delays a change on pages at most this long.
+PAGE_NOTICES_MAX_AGE = 5.0
+
+
+class PageNotices:
+    """The published notices that have not ended, read once per live change (ctx.live's
+    sequence moves with every notice change any process announces) and at least every
+    PAGE_NOTICES_MAX_AGE seconds, shared by every page this process serves. Which of them
+    are active is decided per request, so scheduled starts and ends stay exact."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._notices: list[Notice] = []
+        self._read_for: tuple[int, int] | None = None
+        self._read_at = 0.0
+
+    def active(self, session: Session, change: tuple[int, int], now: datetime
+               ) -> list[Notice]:
+        with self._lock:
+            if change != self._read_for or (
+                    time.monotonic() - self._read_at > PAGE_NOTICES_MAX_AGE):
+                query = select(Notice).where(
+                    Notice.state == "published", or_(Notice.ends_at.is_(None),
+                                                     Notice.ends_at > now))
+                self._notices = list(session.scalars(query))
+                for notice in self._notices:
+                    session.expunge(notice)  # read-only, shared across requests
+                self._read_for, self._read_at = change, time.monotonic()
+            notices = self._notices
+        active = [n for n in notices
+                  if n.starts_at <= now and (n.ends_at is None or n.ends_at > now)]
+        return sorted(active, key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
+
+
+# One per application context (its live fan-out numbers the changes it has seen).
+_PAGE_NOTICES: WeakKeyDictionary[LiveNotices, PageNotices] = WeakKeyDictionary()
+_PAGE_NOTICES_LOCK = threading.Lock()
+
+
+def notices_on_page(ctx: AppContext, session: Session, profile: Profile | None,
+                    now: datetime) -> list[Notice]:
+    """`notices_for`, from the notices this process's pages share."""
+    with _PAGE_NOTICES_LOCK:
+        shared = _PAGE_NOTICES.get(ctx.live)
+        if shared is None:
+            shared = _PAGE_NOTICES[ctx.live] = PageNotices()
+    change = (ctx.live.sequence, ctx.live.published)
+    return filter_for(shared.active(session, change, now), profile)
 
 
 def all_notices(session: Session, limit: int = 100) -> list[Notice]:

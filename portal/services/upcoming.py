@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,20 +39,23 @@ class StripItem:
     event_date: datetime | None
 
 
-def _relevant(article: Article | StripItem, profile: Profile) -> bool:
+def _relevance(profile: Profile) -> Callable[[Article | StripItem], bool]:
     """Shown when it is in a category or ward the resident chose (or names no ward)."""
-    categories = set(profile.categories)
-    in_topic = not categories or bool(categories & set(article.categories or []))
-    in_area = not profile.areas or not article.areas or bool(
-        set(profile.areas) & set(article.areas)
-    )
-    return in_topic and in_area
+    categories, areas = set(profile.categories), set(profile.areas)
+
+    def relevant(article: Article | StripItem) -> bool:
+        in_topic = not categories or not categories.isdisjoint(article.categories or ())
+        in_area = not areas or not article.areas or not areas.isdisjoint(article.areas)
+        return in_topic and in_area
+
+    return relevant
 
 
 def upcoming_strips(session: Session, profile: Profile, hidden_ids: set[int],
                     now: datetime, size: int = STRIP_SIZE) -> Strips:
     # Date-only deadlines are stored at midnight: keep today's until the day is over.
     today = now - timedelta(days=1)
+    relevant = _relevance(profile)
     lists: list[list[Article]] = []
     for column, window in ((Article.deadline, DEADLINE_WINDOW), (Article.event_date, EVENT_WINDOW)):
         rows = session.scalars(
@@ -63,7 +67,7 @@ def upcoming_strips(session: Session, profile: Profile, hidden_ids: set[int],
                                   column > today, column <= now + window)
             .order_by(column, Article.id).limit(POOL)
         )
-        picked = [a for a in rows if a.id not in hidden_ids and _relevant(a, profile)]
+        picked = [a for a in rows if a.id not in hidden_ids and relevant(a)]
         lists.append(picked[:size])
     return Strips(deadlines=lists[0], events=lists[1])
 
@@ -114,12 +118,13 @@ def feed_strips(ctx: AppContext, session: Session, profile: Profile, hidden_ids:
     """`upcoming_strips` for the feed page, from the shared pool."""
     deadlines, events = strip_pool.get(ctx, session, now)
     today = now - timedelta(days=1)
+    relevant = _relevance(profile)
     picked = []
     for pool, window, when in ((deadlines, DEADLINE_WINDOW, "deadline"),
                                (events, EVENT_WINDOW, "event_date")):
         picked.append([
             item for item in pool
             if today < getattr(item, when) <= now + window
-            and item.id not in hidden_ids and _relevant(item, profile)
+            and item.id not in hidden_ids and relevant(item)
         ][:size])
     return Strips(deadlines=picked[0], events=picked[1])
