@@ -87,8 +87,10 @@ def notices(
 def web(
     articles: int = typer.Option(100_000, help="Articles in the store."),
     connections: int = typer.Option(64, help="Concurrent keep-alive connections."),
-    duration: float = typer.Option(5.0, help="Seconds per timed phase (constant/jinja/warm)."),
+    duration: float = typer.Option(
+        2.0, help="Seconds per timed phase (constant/jinja/warm) and round."),
     cold_profiles: int = typer.Option(1000, help="First visits measured in the cold phase."),
+    rounds: int = typer.Option(3, min=1, help="Times each phase runs, in turn with the others."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Feed page req/s and p50/p99, warm and cold, next to bare Jinja2 and a constant route."""
@@ -101,7 +103,7 @@ def web(
 
     console = Console(stderr=True)
     result = run(articles=articles, connections=connections, duration=duration,
-                 cold_profiles=cold_profiles, console=console)
+                 cold_profiles=cold_profiles, rounds=rounds, console=console)
     if as_json:
         typer.echo(json.dumps(result))
         return

@@ -12,7 +12,8 @@ file (or the cache in MYMACHI_REDIS_URL, when set):
 
 The server runs in its own process (uvicorn, uvloop + httptools, one worker); the load comes
 from this process over `connections` keep-alive connections. Every phase is bounded by time
-(`duration`) or, for cold, by the number of fresh profiles.
+(`duration`) or, for cold, by the number of fresh profiles, and runs `rounds` times in turn
+with the others (see `_measure`).
 """
 
 from __future__ import annotations
@@ -231,7 +232,7 @@ def _get(path: str, cookie: str | None = None) -> bytes:
 
 
 def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
-        console: Console) -> dict[str, Any]:
+        rounds: int, console: Console) -> dict[str, Any]:
     from itsdangerous import URLSafeSerializer
 
     with tempfile.TemporaryDirectory(prefix="mymachi-bench-web-") as tmp:
@@ -252,7 +253,8 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
         process.start()
         try:
             _wait_ready(port)
-            results = asyncio.run(_measure(port, cookies, connections, duration, console))
+            results = asyncio.run(_measure(port, cookies, connections, duration, rounds,
+                                           console))
         finally:
             process.terminate()
             process.join(timeout=10)
@@ -260,6 +262,7 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
     jinja = summary["jinja"]["rps"] or 1.0
     return {
         "articles": articles, "connections": connections, "duration_s": duration,
+        "rounds": rounds,
         "cache": "redis" if settings.redis_url else "memory",
         "phases": summary,
         "warm_vs_jinja": round(float(summary["warm"]["rps"]) / float(jinja), 2),
@@ -267,21 +270,34 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
     }
 
 
+def _merged(parts: list[PhaseResult]) -> PhaseResult:
+    return PhaseResult(parts[0].name, sum(p.requests for p in parts),
+                       sum(p.seconds for p in parts),
+                       [ms for p in parts for ms in p.latencies_ms], sum(p.errors for p in parts))
+
+
 async def _measure(port: int, cookies: list[str], connections: int, duration: float,
-                   console: Console) -> dict[str, PhaseResult]:
+                   rounds: int, console: Console) -> dict[str, PhaseResult]:
+    """Each phase `rounds` times, in turn (constant, jinja, warm, cold, constant, …): on a
+    shared machine whose speed drifts, every phase then sees the same stretches of it,
+    and the ratios compare like with like."""
     warm_cookie, cold_cookies = cookies[0], cookies[1:]
     # Warm-up: the candidate matrix is built once per articles version, and the warm
     # resident's ranking and feed are rendered and cached.
     console.log("warming up (candidate matrix, one feed)")
     await _phase(port, "warmup", [_get("/feed", warm_cookie)] * 3, 1, None)
     await _phase(port, "warmup", [_get("/bench/jinja"), _get("/bench/constant")] * 50, 4, None)
-    results: dict[str, PhaseResult] = {}
-    for name, requests in (("constant", [_get("/bench/constant")]),
-                           ("jinja", [_get("/bench/jinja")]),
-                           ("warm", [_get("/feed", warm_cookie)])):
-        console.log(f"{name}: {connections} connections for {duration:.0f} s")
-        results[name] = await _phase(port, name, requests, connections, duration)
-    console.log(f"cold: {len(cold_cookies)} first visits over {connections} connections")
-    results["cold"] = await _phase(port, "cold", [_get("/feed", c) for c in cold_cookies],
-                                   connections, None)
-    return results
+    parts: dict[str, list[PhaseResult]] = {"constant": [], "jinja": [], "warm": [], "cold": []}
+    per_round = -(-len(cold_cookies) // rounds)
+    for turn in range(rounds):
+        console.log(f"round {turn + 1}/{rounds}: constant, jinja, warm for {duration:.0f} s "
+                    f"each, then {per_round} first visits; {connections} connections")
+        for name, requests in (("constant", [_get("/bench/constant")]),
+                               ("jinja", [_get("/bench/jinja")]),
+                               ("warm", [_get("/feed", warm_cookie)])):
+            parts[name].append(await _phase(port, name, requests, connections, duration))
+        visits = cold_cookies[turn * per_round : (turn + 1) * per_round]
+        if visits:
+            parts["cold"].append(await _phase(port, "cold", [_get("/feed", c) for c in visits],
+                                              connections, None))
+    return {name: _merged(found) for name, found in parts.items()}
