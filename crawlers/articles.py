@@ -10,7 +10,7 @@ import asyncio
 import functools
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -64,7 +64,12 @@ async def run_cpu(
     if cpu is None:
         return await asyncio.to_thread(func, *args, **kwargs)
     call = functools.partial(func, *args, **kwargs)  # picklable for a process pool
-    return await asyncio.get_running_loop().run_in_executor(cpu, call)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(cpu, call)
+    except BrokenExecutor:
+        # A pool process died (out of memory, killed): the work is still done, here, rather
+        # than failing every source left in the cycle; the pool's owner replaces the pool.
+        return await asyncio.to_thread(call)
 
 
 def listing_hash(entry: ListingEntry) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from crawlers import Fetcher, SourceSpec, crawl_source, fetch_url, record_to_dict
@@ -368,3 +370,22 @@ async def test_fetch_url_on_a_pdf_is_one_attachment_record(
     outcome = await fetch_url(url, fetcher)
     (record,) = outcome.records
     assert (record.title, record.attachments, record.body_text) == ("yoshinhyo.pdf", [url], "")
+
+
+def test_work_still_gets_done_when_a_pool_process_has_died() -> None:
+    # A pool child killed (out of memory) breaks the whole pool; the rest of the cycle's
+    # pages must still be extracted, not fail source after source.
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from crawlers.articles import run_cpu
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 1).result()
+        assert asyncio.run(run_cpu(pool, sum, [1, 2, 3])) == 6
+    finally:
+        pool.shutdown(cancel_futures=True)
