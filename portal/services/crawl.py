@@ -216,13 +216,23 @@ def _merged(items: Sequence[StoreItem]) -> PreLabels | None:
     return given[0][0], {text: labels for _, known in given for text, labels in known.items()}
 
 
+def _settle(done: asyncio.Future[None], error: BaseException | None = None) -> None:
+    if done.done():  # its crawl was cancelled (job timeout, shutdown) meanwhile
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
 class _GroupStore:
     """Stores run one at a time (see the module doc); the sources whose crawls finish while
     one store runs are stored together by the next: one transaction and one commit for
-    many sources instead of one each. A batch that fails is stored again source by source,
-    so one bad source fails alone."""
+    several sources instead of one each (at most `most`, so that a web write never waits
+    long for the database). A batch that fails is stored again source by source, so one
+    bad source fails alone. Counts reach the report on the event loop, once committed."""
 
-    def __init__(self, ctx: AppContext, report: CrawlReport, most: int = 64) -> None:
+    def __init__(self, ctx: AppContext, report: CrawlReport, most: int = 16) -> None:
         self._ctx, self._report, self._most = ctx, report, most
         self._waiting: list[tuple[StoreItem, asyncio.Future[None]]] = []
         self._draining: asyncio.Task[None] | None = None
@@ -234,26 +244,40 @@ class _GroupStore:
             self._draining = asyncio.create_task(self._drain())
         await done
 
+    async def _store(self, items: list[StoreItem]) -> None:
+        counted = CrawlReport()
+        await asyncio.to_thread(store_outcomes, self._ctx, items, counted)
+        self._report.merge(counted)
+
     async def _drain(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
-            try:
-                await asyncio.to_thread(store_outcomes, self._ctx, [i for i, _ in batch],
-                                        self._report)
-            except Exception as exc:
-                if len(batch) == 1:
-                    batch[0][1].set_exception(exc)
-                    continue
-                for item, done in batch:
-                    try:
-                        await asyncio.to_thread(store_outcomes, self._ctx, [item], self._report)
-                    except Exception as exc:
-                        done.set_exception(exc)
-                    else:
-                        done.set_result(None)
-            else:
-                for _, done in batch:
-                    done.set_result(None)
+        batch: list[tuple[StoreItem, asyncio.Future[None]]] = []
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+                try:
+                    await self._store([item for item, _ in batch])
+                except Exception as exc:
+                    if len(batch) == 1:
+                        _settle(batch[0][1], exc)
+                        continue
+                    for item, done in batch:
+                        try:
+                            await self._store([item])
+                        except Exception as one_exc:
+                            _settle(done, one_exc)
+                        else:
+                            _settle(done, None)
+                else:
+                    for _, done in batch:
+                        _settle(done, None)
+        except BaseException as exc:  # cancelled with the loop: nobody may wait forever
+            for _, done in [*batch, *self._waiting]:
+                if isinstance(exc, Exception):
+                    _settle(done, exc)
+                elif not done.done():
+                    done.cancel()
+            self._waiting = []
+            raise
 
 
 async def _label_ahead(ctx: AppContext, outcome: CrawlOutcome,
@@ -337,9 +361,11 @@ async def crawl_sources(
             await stores.store(StoreItem(source_id, outcome, labelled))
         except Exception as exc:  # a bug in one source's path must not stop the others
             log.exception("crawl of source %s failed", source_id)
+            failure = CrawlReport()  # counted here, on the loop: stores count here too
             await asyncio.to_thread(
-                _store_failure, ctx, source_id, CrawlError("parse_error", repr(exc)[:300]), report
-            )
+                _store_failure, ctx, source_id, CrawlError("parse_error", repr(exc)[:300]),
+                failure)
+            report.merge(failure)
         finally:
             await held.aclose()
             done += 1

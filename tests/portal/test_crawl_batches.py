@@ -116,3 +116,51 @@ def test_a_worker_with_crawl_processes_crawls_through_them(make_ctx, sqlite_url,
         assert asyncio.run(crawl_sources(ctx, force=True)).failed == 0
     finally:
         shutdown_crawl_pools()
+
+
+def test_a_crawl_cancelled_while_its_batch_is_stored_does_not_stall_the_others(
+    database_url, make_ctx
+) -> None:
+    ctx = make_ctx(database_url)
+    health, ward = _sources(ctx)
+    from_health, from_ward = _outcomes()
+    report = CrawlReport()
+
+    async def cancel_one() -> None:
+        stores = _GroupStore(ctx, report)
+        first = asyncio.create_task(stores.store(StoreItem(health, from_health)))
+        second = asyncio.create_task(stores.store(StoreItem(ward, from_ward)))
+        await asyncio.sleep(0)  # both queued, one batch being stored
+        first.cancel()  # e.g. the job's timeout
+        await asyncio.wait_for(second, 30)
+
+    asyncio.run(cancel_one())
+
+    assert report.new_articles == 3  # the batch was committed whole all the same
+
+
+def test_no_feedback_means_no_feedback_events_in_the_shared_ranking(make_ctx, sqlite_url
+                                                                    ) -> None:
+    # Feedback given while a page is being made (after its feedback sets were read) must not
+    # shape the ranking cached for everyone with the same interests.
+    from portal.db.models import Feedback, Profile
+    from portal.services.feed import profile_spec
+    from portal.services.sources import utcnow
+
+    ctx = make_ctx(sqlite_url)
+    health, _ = _sources(ctx)
+    store_outcomes(ctx, [StoreItem(health, _outcomes()[0])])
+    with ctx.sessions() as session:
+        profile = Profile(id="p-race", categories={"health": 1.0}, areas=[], life_stages=[],
+                          keywords=[], language="ja")
+        session.add(profile)
+        session.flush()
+        read_before = {"open": set(), "save": set(), "hide": set(), "more": set(),
+                       "less": set()}
+        article_id = session.scalars(select(Article.id)).first()
+        session.add(Feedback(profile_id="p-race", article_id=article_id, kind="more"))
+        session.flush()
+
+        spec = profile_spec(session, profile, utcnow(), read_before)
+
+        assert not spec.feedback and not spec.liked
