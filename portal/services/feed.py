@@ -135,7 +135,10 @@ def profile_spec(session: Session, profile: Profile, now: datetime | None = None
     `feedback`: the profile's feedback_sets, when the caller has read them already."""
     feedback = feedback if feedback is not None else feedback_sets(session, profile.id)
     hidden = feedback["hide"]  # hidden stays hidden, reset or not
-    events = feedback_events(session, profile, now or utcnow())
+    # No feedback rows, no events: and a ranking cached under the stated interests alone
+    # (see _ranking_key) must not take in feedback given while this page was being made.
+    events = feedback_events(session, profile, now or utcnow()) if any(
+        feedback.values()) else []
     return ProfileSpec(
         categories={k: float(v) for k, v in profile.categories.items()},
         areas=list(profile.areas),
