@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -35,6 +36,7 @@ from portal.routes import (
     residents,
 )
 from portal.security import set_security_headers
+from portal.services.crawl import shutdown_crawl_pools
 from portal.settings import PACKAGE_DIR, Settings
 from portal.web import LoginRequired, make_templates, request_language
 
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         if stop is not None:
             await stop()
         await ctx.live.stop()
+        await asyncio.to_thread(shutdown_crawl_pools)  # embedded crawls with processes
         ctx.engine.dispose()
 
     app = FastAPI(

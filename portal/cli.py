@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvloop
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -90,6 +89,8 @@ def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exi
     if burst:
         make_worker(settings, burst=True, ctx=_context(settings)).run()
     else:  # outlives Redis restarts
+        import uvloop
+
         uvloop.run(run_worker(settings, _context(settings)))
 
 
@@ -182,6 +183,8 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
 
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
+
+        import uvloop
 
         report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
     typer.echo(f"{report.sources} sources, {report.new_articles} new articles, "
