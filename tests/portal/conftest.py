@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from democity.server import start_demo_city
 from portal.app import create_app
 from portal.context import AppContext
 from portal.db.session import migrate, session_scope
+from portal.services.crawl import crawl_sources
 from portal.services.sources import add_source
 from portal.settings import Settings
 
@@ -76,3 +78,16 @@ def client_for():
     yield build
     for client in clients:
         client.__exit__(None, None, None)
+
+
+def crawled_demo_city(tmp: Path, demo_city: object, name: str) -> AppContext:
+    """The demo city crawled once into a fresh SQLite file: for a module's fixture, since
+    crawling is the slow part. The caller disposes of the engine."""
+    settings = Settings(database_url=f"sqlite:///{tmp / f'{name}.sqlite3'}",
+                        crawl_allow="127.0.0.1", secret_key="test-secret-key-0123456789",
+                        city_path=city_file(tmp))
+    ctx = AppContext.build(settings)
+    migrate(ctx.engine)
+    add_demo_sources(ctx, demo_city)
+    asyncio.run(crawl_sources(ctx, force=True))
+    return ctx

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pytest
 from sqlalchemy import select
 
 from crawlers import CrawlOutcome
+from portal.context import AppContext
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
 from portal.services.crawl import (
@@ -25,27 +26,27 @@ from portal.services.crawl import (
     store_outcomes,
 )
 from tests.portal.conftest import add_demo_sources
-from tests.portal.test_crawl_store import GOMI, KOUEN, SHOKEN, SHOKEN_WARD, _sources, record
+from tests.portal.test_crawl_store import _sources, health_and_ward_outcomes
 
 
-def _outcomes() -> tuple[CrawlOutcome, CrawlOutcome]:
-    health = CrawlOutcome(source_url="h", records=[
-        record("http://city.test/kenko/shoken.html", "健康推進課", "特定健診のお知らせ", SHOKEN),
-        record("http://city.test/kenko/gomi.html", "健康推進課", "年末年始のごみ収集", GOMI),
-    ])
-    ward = CrawlOutcome(source_url="w", records=[
-        record("http://city.test/chuo/shoken.html", "中央区役所", "【再掲】特定健診", SHOKEN_WARD),
-        record("http://city.test/chuo/kouen.html", "中央区役所", "中央公園の工事", KOUEN),
-    ])
-    return health, ward
+@dataclass
+class TwoSources:
+    ctx: AppContext
+    health: int
+    ward: int
+    from_health: CrawlOutcome
+    from_ward: CrawlOutcome
 
 
-def test_sources_stored_in_one_batch_keep_their_articles_and_merge_copies(
-    database_url, make_ctx
-) -> None:
+@pytest.fixture
+def two(database_url, make_ctx) -> TwoSources:  # type: ignore[no-untyped-def]
     ctx = make_ctx(database_url)
-    health, ward = _sources(ctx)
-    from_health, from_ward = _outcomes()
+    return TwoSources(ctx, *_sources(ctx), *health_and_ward_outcomes())
+
+
+def test_sources_stored_in_one_batch_keep_their_articles_and_merge_copies(two) -> None:
+    ctx, health, ward, from_health, from_ward = (two.ctx, two.health, two.ward,
+                                                 two.from_health, two.from_ward)
     report = CrawlReport()
 
     results = store_outcomes(ctx, [StoreItem(health, from_health), StoreItem(ward, from_ward)],
@@ -68,12 +69,9 @@ def test_sources_stored_in_one_batch_keep_their_articles_and_merge_copies(
         == [([], []), ([], [])]
 
 
-def test_a_source_whose_store_fails_does_not_lose_the_others_in_its_batch(
-    database_url, make_ctx
-) -> None:
-    ctx = make_ctx(database_url)
-    health, ward = _sources(ctx)
-    from_health, from_ward = _outcomes()
+def test_a_source_whose_store_fails_does_not_lose_the_others_in_its_batch(two) -> None:
+    ctx, health, ward, from_health, from_ward = (two.ctx, two.health, two.ward,
+                                                 two.from_health, two.from_ward)
     # A record the database refuses (a date that is not one): its whole store fails.
     broken = replace(from_ward.records[1], published="last Tuesday")  # type: ignore[arg-type]
     from_ward = replace(from_ward, records=[from_ward.records[0], broken])
@@ -118,18 +116,13 @@ def test_a_worker_with_crawl_processes_crawls_through_them(make_ctx, sqlite_url,
         shutdown_crawl_pools()
 
 
-def test_a_crawl_cancelled_while_its_batch_is_stored_does_not_stall_the_others(
-    database_url, make_ctx
-) -> None:
-    ctx = make_ctx(database_url)
-    health, ward = _sources(ctx)
-    from_health, from_ward = _outcomes()
+def test_a_crawl_cancelled_while_its_batch_is_stored_does_not_stall_the_others(two) -> None:
     report = CrawlReport()
 
     async def cancel_one() -> None:
-        stores = _GroupStore(ctx, report)
-        first = asyncio.create_task(stores.store(StoreItem(health, from_health)))
-        second = asyncio.create_task(stores.store(StoreItem(ward, from_ward)))
+        stores = _GroupStore(two.ctx, report)
+        first = asyncio.create_task(stores.store(StoreItem(two.health, two.from_health)))
+        second = asyncio.create_task(stores.store(StoreItem(two.ward, two.from_ward)))
         await asyncio.sleep(0)  # both queued, one batch being stored
         first.cancel()  # e.g. the job's timeout
         await asyncio.wait_for(second, 30)
@@ -149,7 +142,7 @@ def test_no_feedback_means_no_feedback_events_in_the_shared_ranking(make_ctx, sq
 
     ctx = make_ctx(sqlite_url)
     health, _ = _sources(ctx)
-    store_outcomes(ctx, [StoreItem(health, _outcomes()[0])])
+    store_outcomes(ctx, [StoreItem(health, health_and_ward_outcomes()[0])])
     with ctx.sessions() as session:
         profile = Profile(id="p-race", categories={"health": 1.0}, areas=[], life_stages=[],
                           keywords=[], language="ja")

@@ -59,6 +59,20 @@ def _sources(ctx) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         return health.id, ward.id
 
 
+def health_and_ward_outcomes() -> tuple[CrawlOutcome, CrawlOutcome]:
+    """The health department's 健診 and ごみ notices; the ward office's copy of the 健診
+    notice (with its own opening line) and a park notice."""
+    health = CrawlOutcome(source_url="h", records=[
+        record("http://city.test/kenko/shoken.html", "健康推進課", "特定健診のお知らせ", SHOKEN),
+        record("http://city.test/kenko/gomi.html", "健康推進課", "年末年始のごみ収集", GOMI),
+    ])
+    ward = CrawlOutcome(source_url="w", records=[
+        record("http://city.test/chuo/shoken.html", "中央区役所", "【再掲】特定健診", SHOKEN_WARD),
+        record("http://city.test/chuo/kouen.html", "中央区役所", "中央公園の工事", KOUEN),
+    ])
+    return health, ward
+
+
 def test_near_duplicate_text_precondition() -> None:
     # The copy is clearly near (above the 0.85 merge threshold), distinct notices are not.
     assert 0.85 < jaccard(shingles(SHOKEN), shingles(SHOKEN_WARD)) < 1
@@ -71,14 +85,7 @@ def test_same_outcome_stored_twice_and_concurrently_makes_no_duplicates(
     ctx = make_ctx(database_url)
     worker2 = make_ctx(database_url)  # a second worker process: its own engine and pool
     health, ward = _sources(ctx)
-    from_health = CrawlOutcome(source_url="h", records=[
-        record("http://city.test/kenko/shoken.html", "健康推進課", "特定健診のお知らせ", SHOKEN),
-        record("http://city.test/kenko/gomi.html", "健康推進課", "年末年始のごみ収集", GOMI),
-    ])
-    from_ward = CrawlOutcome(source_url="w", records=[
-        record("http://city.test/chuo/shoken.html", "中央区役所", "【再掲】特定健診", SHOKEN_WARD),
-        record("http://city.test/chuo/kouen.html", "中央区役所", "中央公園の工事", KOUEN),
-    ])
+    from_health, from_ward = health_and_ward_outcomes()
     new, _ = store_outcome(ctx, health, from_health)
     assert len(new) == 2
     assert store_outcome(ctx, health, from_health) == ([], [])  # a retried job: nothing new

@@ -3,7 +3,6 @@ share: another resident's feedback, or a card that no longer matches its article
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 
@@ -13,15 +12,11 @@ from sqlalchemy import select
 
 from portal.app import create_app
 from portal.cards import CardCache
-from portal.context import AppContext
 from portal.db.models import Article, Notice
-from portal.db.session import migrate
 from portal.metrics import FEEDS_SERVED
-from portal.services.crawl import crawl_sources
 from portal.services.notices import PageNotices
 from portal.services.sources import utcnow
-from portal.settings import Settings
-from tests.portal.conftest import add_demo_sources, city_file
+from tests.portal.conftest import crawled_demo_city
 from tests.portal.editor_helpers import login_as
 
 INTERESTS = {"categories": ["childcare", "health"], "language": "ja"}
@@ -29,14 +24,7 @@ INTERESTS = {"categories": ["childcare", "health"], "language": "ja"}
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory, demo_city):  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("sharing")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'sharing.sqlite3'}",
-                        crawl_allow="127.0.0.1", secret_key="test-secret-key-0123456789",
-                        city_path=city_file(tmp))
-    ctx = AppContext.build(settings)
-    migrate(ctx.engine)
-    add_demo_sources(ctx, demo_city)
-    asyncio.run(crawl_sources(ctx, force=True))
+    ctx = crawled_demo_city(tmp_path_factory.mktemp("sharing"), demo_city, "sharing")
     yield ctx
     ctx.engine.dispose()
 

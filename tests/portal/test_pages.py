@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 from fastapi.testclient import TestClient
 
 from portal.app import create_app
-from portal.context import AppContext
-from portal.db.session import migrate
-from portal.services.crawl import crawl_sources
-from portal.settings import Settings
-from tests.portal.conftest import add_demo_sources, city_file
+from tests.portal.conftest import crawled_demo_city
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory, demo_city):  # type: ignore[no-untyped-def]
     """One crawled demo city for the whole module (crawling is the slow part)."""
-    tmp = tmp_path_factory.mktemp("pages")
-    settings = Settings(database_url=f"sqlite:///{tmp / 'pages.sqlite3'}", crawl_allow="127.0.0.1",
-                        secret_key="test-secret-key-0123456789", city_path=city_file(tmp))
-    ctx = AppContext.build(settings)
-    migrate(ctx.engine)
-    add_demo_sources(ctx, demo_city)
-    asyncio.run(crawl_sources(ctx, force=True))
+    ctx = crawled_demo_city(tmp_path_factory.mktemp("pages"), demo_city, "pages")
     yield ctx
     ctx.engine.dispose()
 
