@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     # Threads for a web process's blocking work (SQL, cache, rendering). They share one GIL:
     # 40 (anyio's default) CPU-bound threads hand it back and forth and serve fewer first
     # visits than a few do (docs/benchmarks.md). More processes, not threads, add cores.
-    web_threads: int = Field(default=8, ge=1, le=40)
+    web_threads: int = Field(default=4, ge=1, le=40)
     login_attempts_per_15min: int = 10
     # 気象庁防災情報XML Atom feed (e.g. .../developer/xml/feed/extra.xml); unset = no alerts.
     jma_feed_url: str | None = None

@@ -248,9 +248,14 @@ def _feed_response(request: Request) -> Response:
         page, shown = _cached_feed_html(request, ctx, session, profile, block=None,
                                         offset=offset, context=context, now=now)
         analytics.record(ctx, profile, shown, "impression", now)
-        notices = request.app.state.templates.env.get_template(
-            "fragments/notices.html").render(request=request, lang=context["lang"],
-                                             notices=notices_on_page(ctx, session, profile, now))
+        shown_notices = notices_on_page(ctx, session, profile, now)
+        # Rendered once per language and notices shown (most pages: none), not per page.
+        template = request.app.state.templates.env.get_template("fragments/notices.html")
+        notices = request.app.state.active_notices.render(
+            ("page", context["lang"],
+             *[(n.id, n.severity, n.title, n.body) for n in shown_notices]),
+            lambda: template.render(request=request, lang=context["lang"],
+                                    notices=shown_notices))
     return HTMLResponse(page.replace(NOTICES_SLOT, notices, 1))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Article, Feedback, Profile, TransferCode, utcnow
@@ -156,11 +156,14 @@ def reset_learning(session: Session, profile: Profile) -> None:
     session.flush()
 
 
+# Built once: read on every feed page.
+_FEEDBACK_OF = select(Feedback.kind, Feedback.article_id).where(
+    Feedback.profile_id == bindparam("profile_id"))
+
+
 def feedback_sets(session: Session, profile_id: str) -> dict[str, set[int]]:
     sets: dict[str, set[int]] = {kind: set() for kind in FEEDBACK_KINDS}
-    rows = session.execute(
-        select(Feedback.kind, Feedback.article_id).where(Feedback.profile_id == profile_id)
-    )
+    rows = session.execute(_FEEDBACK_OF, {"profile_id": profile_id})
     for kind, article_id in rows:
         sets.setdefault(kind, set()).add(article_id)
     return sets
