@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
@@ -118,13 +118,18 @@ def notice_status(notice: Notice, now: datetime) -> str:
     return "active"
 
 
+def _not_ended(now: datetime) -> Select[tuple[Notice]]:
+    """Published notices that have not ended by `now` (started or still scheduled)."""
+    return select(Notice).where(Notice.state == "published",
+                                or_(Notice.ends_at.is_(None), Notice.ends_at > now))
+
+
+def _by_severity(notices: Iterable[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
+
+
 def active_notices(session: Session, now: datetime) -> list[Notice]:
-    query = select(Notice).where(
-        Notice.state == "published",
-        Notice.starts_at <= now,
-        or_(Notice.ends_at.is_(None), Notice.ends_at > now),
-    )
-    return sorted(session.scalars(query), key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
+    return _by_severity(session.scalars(_not_ended(now).where(Notice.starts_at <= now)))
 
 
 def reaches(notice: Notice, categories: Iterable[str], areas: Iterable[str],
@@ -174,17 +179,12 @@ class PageNotices:
         with self._lock:
             if change != self._read_for or (
                     time.monotonic() - self._read_at > PAGE_NOTICES_MAX_AGE):
-                query = select(Notice).where(
-                    Notice.state == "published", or_(Notice.ends_at.is_(None),
-                                                     Notice.ends_at > now))
-                self._notices = list(session.scalars(query))
+                self._notices = list(session.scalars(_not_ended(now)))
                 for notice in self._notices:
                     session.expunge(notice)  # read-only, shared across requests
                 self._read_for, self._read_at = change, time.monotonic()
             notices = self._notices
-        active = [n for n in notices
-                  if n.starts_at <= now and (n.ends_at is None or n.ends_at > now)]
-        return sorted(active, key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
+        return _by_severity(n for n in notices if notice_status(n, now) == "active")
 
 
 # One per application context (its live fan-out numbers the changes it has seen).
