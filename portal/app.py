@@ -17,10 +17,10 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from portal.cards import CardCache
 from portal.context import AppContext
+from portal.feed.cards import CardCache
 from portal.i18n import t
-from portal.jobs import start_embedded_scheduler
+from portal.ingest.crawl import shutdown_crawl_pools
 from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
@@ -35,10 +35,10 @@ from portal.routes import (
     resident_data,
     residents,
 )
+from portal.routes.deps import LoginRequired, make_templates, request_language
+from portal.runtime.jobs import start_embedded_scheduler
 from portal.security import set_security_headers
-from portal.services.crawl import shutdown_crawl_pools
 from portal.settings import PACKAGE_DIR, Settings
-from portal.web import LoginRequired, make_templates, request_language
 
 log = logging.getLogger(__name__)
 

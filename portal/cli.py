@@ -80,8 +80,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 @app.command()
 def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exit.")) -> None:
     """Run the job worker (arq on Redis): crawls and re-scoring."""
-    from portal.jobs import make_worker, run_worker
     from portal.metrics import start_metrics_server
+    from portal.runtime.jobs import make_worker, run_worker
 
     _logging(fmt="json")
     settings = Settings()
@@ -97,8 +97,8 @@ def worker(burst: bool = typer.Option(False, help="Process queued jobs, then exi
 @app.command()
 def scheduler() -> None:
     """Enqueue a crawl of due sources every tick (needs Redis)."""
-    from portal.jobs import redis_settings, run_scheduler
     from portal.metrics import start_metrics_server
+    from portal.runtime.jobs import redis_settings, run_scheduler
 
     _logging(fmt="json")
     settings = Settings()
@@ -116,7 +116,7 @@ def create_editor_cmd(
 ) -> None:
     """Create an editor account (roles: admin, editor, viewer)."""
     from portal.db.session import session_scope
-    from portal.services.editors import EditorError, create_editor
+    from portal.editorial.editors import EditorError, create_editor
 
     ctx = _context(Settings())
     try:
@@ -136,7 +136,7 @@ def source_add(
 ) -> None:
     """Add a source (feed, sitemap or list page)."""
     from portal.db.session import session_scope
-    from portal.services.sources import SOURCE_KINDS, add_source
+    from portal.ingest.sources import SOURCE_KINDS, add_source
 
     if not url.startswith(("http://", "https://")):
         err.print("error: the URL must start with http:// or https://")
@@ -158,7 +158,7 @@ def source_import(
     """Add or update the sources listed in a city's sources file
     (see config/sources.example.toml)."""
     from portal.db.session import session_scope
-    from portal.services.sources import SourcesFileError, import_sources, load_sources_file
+    from portal.ingest.sources import SourcesFileError, import_sources, load_sources_file
 
     try:
         configs = load_sources_file(file)
@@ -174,7 +174,7 @@ def source_import(
 @app.command()
 def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not.")) -> None:
     """Crawl every due source now and exit."""
-    from portal.services.crawl import crawl_sources
+    from portal.ingest.crawl import crawl_sources
 
     _logging("WARNING")
     ctx = _context(Settings())

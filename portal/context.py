@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.cache import Cache, make_cache
 from portal.db.session import make_engine, make_session_factory
-from portal.live import LiveNotices
-from portal.services.counters import Counters, MemoryCounters, make_counters
+from portal.runtime.cache import Cache, make_cache
+from portal.runtime.counters import Counters, MemoryCounters, make_counters
+from portal.runtime.live import LiveNotices
 from portal.settings import Settings
 from recommender.taxonomy import Area, Taxonomy, load_taxonomy
 

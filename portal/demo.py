@@ -9,7 +9,7 @@ import uvicorn
 
 from portal.context import CITY_FILE, AppContext
 from portal.db.session import migrate, session_scope
-from portal.services.sources import add_source, list_sources
+from portal.ingest.sources import add_source, list_sources
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ Japanese sentence, so a wording change never breaks a lookup.
 Japanese, then to the key itself. `tn(key, n, lang)` does the same for a count, picking the
 catalog's plural form for n (Japanese has one form, English two: "1 day left", "2 days left");
 such entries carry `msgid_plural` and `msgstr[0]`, `msgstr[1]`. Templates call the globals
-`t` and `tn` (see portal.web) so they never hold literal UI text. Strings with values use
+`t` and `tn` (see portal.routes.deps) so they never hold literal UI text. Strings with values use
 `str.format` fields: `{n}`, `{date}`.
 
 How to add a string:
@@ -25,7 +25,7 @@ How to add a string:
          msgstr "Saved articles"          (en file)
 
   3. Use it: `t("feed.saved_title", lang)` in Python, `{{ t("feed.saved_title", lang) }}` in a
-     template. tests/portal/test_resident_i18n.py fails if a key used in a template or in the
+     template. tests/portal/residents/test_resident_i18n.py fails if a key used in a template or in the
      code is missing from a catalog, or if ja and en do not hold the same keys.
   4. Restart the server (catalogs are read at startup).
 """

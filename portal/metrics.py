@@ -106,7 +106,7 @@ class BacklogCollector(Collector):
 
     def _due(self) -> int | None:
         from portal.db.models import Source
-        from portal.services.sources import utcnow
+        from portal.ingest.sources import utcnow
 
         query = select(func.count(Source.id)).where(
             Source.paused.is_(False),

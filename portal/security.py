@@ -22,8 +22,8 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from portal.cache import Cache
 from portal.i18n import t
+from portal.runtime.cache import Cache
 
 log = logging.getLogger(__name__)
 

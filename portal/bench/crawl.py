@@ -9,7 +9,7 @@ a distinct text. Four timed phases, each `crawl_sources` exactly as `mymachi cra
 to see the crawler's own share):
 
 1. first: every source is new, every item's page is read and stored; the corpus is young, so
-   the category scorer refits as it grows (portal/services/scoring.py): a cold start;
+   the category scorer refits as it grows (portal/…/scoring.py): a cold start;
 2. steady: `new_share` of the sources gained `new_items` items, the rest answer 304 (the
    cycle time of a normal crawl);
 3. burst: `burst_share` of the sources gained `burst_items` items each (the ingest rate on an
@@ -247,9 +247,9 @@ def run(*, sources: int, hosts: int, items: int, new_share: float, new_items: in
     from portal.context import AppContext
     from portal.db.models import Article
     from portal.db.session import migrate, session_scope
-    from portal.services import crawl as crawl_service
-    from portal.services.crawl import crawl_sources
-    from portal.services.sources import add_source
+    from portal.ingest import crawl as crawl_service
+    from portal.ingest.crawl import crawl_sources
+    from portal.ingest.sources import add_source
     from portal.settings import Settings
 
     context = multiprocessing.get_context("spawn")

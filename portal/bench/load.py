@@ -58,8 +58,8 @@ def _seed(settings: Any, profiles: int, seed: int) -> list[tuple[str, str]]:
     from democity import CITY
     from portal.context import AppContext
     from portal.db.session import migrate, session_scope
-    from portal.services.editors import create_editor
-    from portal.services.profiles import ProfileInput, create_profile
+    from portal.editorial.editors import create_editor
+    from portal.residents.profiles import ProfileInput, create_profile
 
     rng = random.Random(seed)
     ctx = AppContext.build(settings)
@@ -76,7 +76,7 @@ def _seed(settings: Any, profiles: int, seed: int) -> list[tuple[str, str]]:
                 categories=dict.fromkeys(chosen, 1.0), areas=areas, life_stages=[],
                 keywords=[])).id)
     ctx.engine.dispose()
-    # Signed as portal.web.set_profile_cookie signs them.
+    # Signed as portal.routes.deps.set_profile_cookie signs them.
     signer = URLSafeSerializer(SECRET, salt="profile-cookie")
     return [(pid, signer.dumps(pid)) for pid in ids]
 
@@ -84,7 +84,7 @@ def _seed(settings: Any, profiles: int, seed: int) -> list[tuple[str, str]]:
 def _add_sources(settings: Any, city: Any) -> None:
     from portal.context import AppContext
     from portal.db.session import session_scope
-    from portal.services.sources import add_source
+    from portal.ingest.sources import add_source
 
     ctx = AppContext.build(settings)
     with session_scope(ctx.sessions) as session:
@@ -233,7 +233,7 @@ def run(*, seconds: float, connections: int, profiles: int, notice_every: float,
         _add_sources(settings, city)
         # The whole demo city, every source due; the load starts once articles come in.
         if redis_url:
-            from portal.jobs import enqueue_crawl
+            from portal.runtime.jobs import enqueue_crawl
 
             spawn("worker", "worker")
             asyncio.run(enqueue_crawl(settings, tick=int(time.time())))

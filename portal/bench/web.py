@@ -135,7 +135,7 @@ def _serve(settings_json: str, port: int) -> None:
     from portal.app import create_app
     from portal.context import AppContext
     from portal.db.models import Article
-    from portal.services.feed import FeedItem
+    from portal.feed.ranking import FeedItem
 
     settings = Settings.model_validate_json(settings_json)
     ctx = AppContext.build(settings)
@@ -244,7 +244,7 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
         })
         with Progress(console=console, transient=True) as progress:
             profile_ids = seed_store(settings, articles, cold_profiles + 1, progress)
-        # Same signing as portal.web.set_profile_cookie.
+        # Same signing as portal.routes.deps.set_profile_cookie.
         signer = URLSafeSerializer(settings.session_secret, salt="profile-cookie")
         cookies = [signer.dumps(pid) for pid in profile_ids]
         port = free_port()

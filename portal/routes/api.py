@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
-from portal.security import RATE_LIMITED, limit_writes
-from portal.services import analytics
-from portal.services.feed import personal_feed
-from portal.services.notices import notices_for
-from portal.services.profiles import (
+from portal.editorial import analytics
+from portal.editorial.notices import notices_for
+from portal.feed.ranking import personal_feed
+from portal.ingest.sources import utcnow
+from portal.residents.profiles import (
     ProfileInput,
     add_feedback,
     create_profile,
@@ -22,8 +22,8 @@ from portal.services.profiles import (
     export_profile,
     get_profile,
 )
-from portal.services.sources import utcnow
-from portal.web import CtxDep, SessionDep
+from portal.routes.deps import CtxDep, SessionDep
+from portal.security import RATE_LIMITED, limit_writes
 
 FeedbackKind = Literal["open", "save", "hide", "more", "less"]
 Text = Annotated[str, Field(min_length=1, max_length=100)]

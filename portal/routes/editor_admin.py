@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from crawlers import Fetcher, fetch_url
 from portal.db.models import AuditLog, Editor, Source
-from portal.services.editors import ROLES, EditorError, create_editor
-from portal.services.notices import audit
-from portal.services.sources import add_source, health_of, list_sources
-from portal.web import (
+from portal.editorial.editors import ROLES, EditorError, create_editor
+from portal.editorial.notices import audit
+from portal.ingest.sources import add_source, health_of, list_sources
+from portal.routes.deps import (
     AdminRole,
     CsrfChecked,
     CtxDep,

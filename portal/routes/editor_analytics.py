@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from portal.context import AppContext
-from portal.services.analytics import (
+from portal.editorial.analytics import (
     DIMENSIONS,
     SHOWN_KINDS,
     Row,
@@ -17,7 +17,7 @@ from portal.services.analytics import (
     to_csv,
     visible,
 )
-from portal.web import (
+from portal.routes.deps import (
     CtxDep,
     SessionDep,
     ViewerRole,

@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from portal.db.models import Article
-from portal.services.notices import audit
-from portal.services.scoring import correct_categories
-from portal.web import (
+from portal.editorial.notices import audit
+from portal.routes.deps import (
     CsrfChecked,
     CtxDep,
     EditorRole,
@@ -24,6 +23,7 @@ from portal.web import (
     page_context,
     request_language,
 )
+from portal.scoring.models import correct_categories
 
 router = APIRouter(prefix="/editor", include_in_schema=False)
 PAGE = 50

@@ -13,8 +13,7 @@ from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Editor, Notice
-from portal.i18n import JST
-from portal.services.notices import (
+from portal.editorial.notices import (
     SEVERITIES,
     NoticeError,
     NoticeInput,
@@ -22,8 +21,9 @@ from portal.services.notices import (
     create_notice,
     update_notice,
 )
-from portal.services.sources import utcnow
-from portal.web import (
+from portal.i18n import JST
+from portal.ingest.sources import utcnow
+from portal.routes.deps import (
     CsrfChecked,
     CtxDep,
     EditorRole,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from portal.security import client_key
-from portal.services.editors import authenticate, note_failure, throttled
-from portal.services.notices import all_notices, notice_status
-from portal.services.sources import health_of, list_sources, utcnow
-from portal.web import (
+from portal.editorial.editors import authenticate, note_failure, throttled
+from portal.editorial.notices import all_notices, notice_status
+from portal.ingest.sources import health_of, list_sources, utcnow
+from portal.routes.deps import (
     CsrfChecked,
     CtxDep,
     FormDep,
@@ -20,6 +19,7 @@ from portal.web import (
     page_context,
     request_language,
 )
+from portal.security import client_key
 
 router = APIRouter(prefix="/editor", include_in_schema=False)
 

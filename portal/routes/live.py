@@ -12,10 +12,10 @@ from sse_starlette.sse import EventSourceResponse
 
 from portal.context import AppContext
 from portal.db.models import Notice, Profile
+from portal.editorial.notices import active_notices, filter_for
+from portal.ingest.sources import utcnow
 from portal.metrics import NOTICE_FANOUT_SECONDS, SSE_STREAMS
-from portal.services.notices import active_notices, filter_for
-from portal.services.sources import utcnow
-from portal.web import CtxDep, profile_from_cookie, request_language
+from portal.routes.deps import CtxDep, profile_from_cookie, request_language
 
 router = APIRouter(include_in_schema=False)
 # Scheduled notices start and end without an event: pages re-check this often.

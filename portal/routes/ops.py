@@ -8,9 +8,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from portal.jobs import QUEUE_NAME
 from portal.metrics import backlog_registry
-from portal.web import CtxDep
+from portal.routes.deps import CtxDep
+from portal.runtime.jobs import QUEUE_NAME
 
 router = APIRouter(tags=["ops"])
 

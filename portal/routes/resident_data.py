@@ -12,9 +12,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from portal.db.models import Article
+from portal.editorial.notices import notices_for
+from portal.feed.ranking import personal_feed
+from portal.feed.strips import upcoming_strips
+from portal.feed.syndication import (
+    atom_feed,
+    ensure_feed_token,
+    ical_calendar,
+    profile_by_feed_token,
+    reset_feed_token,
+)
 from portal.i18n import t
-from portal.security import client_key, limit_writes
-from portal.services.devices import (
+from portal.ingest.sources import utcnow
+from portal.residents.devices import (
     active_code_expiry,
     claim_transfer_code,
     create_transfer_code,
@@ -22,24 +32,13 @@ from portal.services.devices import (
     normalize_code,
     purge_expired_codes,
 )
-from portal.services.feed import personal_feed
-from portal.services.notices import notices_for
-from portal.services.personal_feeds import (
-    atom_feed,
-    ensure_feed_token,
-    ical_calendar,
-    profile_by_feed_token,
-    reset_feed_token,
-)
-from portal.services.profiles import (
+from portal.residents.profiles import (
     erase_profile,
     export_profile,
     feedback_sets,
     reset_learning,
 )
-from portal.services.sources import utcnow
-from portal.services.upcoming import upcoming_strips
-from portal.web import (
+from portal.routes.deps import (
     PROFILE_COOKIE,
     CookieProfile,
     CtxDep,
@@ -49,6 +48,7 @@ from portal.web import (
     request_language,
     set_profile_cookie,
 )
+from portal.security import client_key, limit_writes
 
 # Form posts (transfer codes, feed URLs, erasure) count against the write rate limit.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_writes("my-data"))])

@@ -16,12 +16,14 @@ from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
+from portal.editorial import analytics
+from portal.editorial.notices import notices_on_page
+from portal.feed.ranking import FeedItem, personal_feed, preview_feed
+from portal.feed.search import ArticleQuery, find_articles
+from portal.feed.strips import feed_strips
 from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
-from portal.security import limit_writes
-from portal.services import analytics
-from portal.services.feed import FeedItem, personal_feed, preview_feed
-from portal.services.notices import notices_on_page
-from portal.services.profiles import (
+from portal.ingest.sources import utcnow
+from portal.residents.profiles import (
     FEEDBACK_KINDS,
     ProfileInput,
     article_feedback,
@@ -31,10 +33,7 @@ from portal.services.profiles import (
     toggle_feedback,
     update_profile,
 )
-from portal.services.search import ArticleQuery, find_articles
-from portal.services.sources import utcnow
-from portal.services.upcoming import feed_strips
-from portal.web import (
+from portal.routes.deps import (
     LANG_COOKIE,
     PROFILE_COOKIE,
     CookieProfile,
@@ -47,6 +46,7 @@ from portal.web import (
     request_language,
     set_profile_cookie,
 )
+from portal.security import limit_writes
 from recommender.profile import ProfileSpec
 
 # Form posts (profile, preview, feedback) count against the client's write rate limit.

@@ -9,7 +9,7 @@ import pytest
 
 from portal.context import AppContext
 from portal.db.session import migrate, session_scope
-from portal.services.editors import create_editor
+from portal.editorial.editors import create_editor
 from portal.settings import Settings
 from tests.browser.conftest import run_axe
 from tests.live_server import LiveServer

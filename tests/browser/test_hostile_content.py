@@ -17,9 +17,9 @@ from pytest_httpserver import HTTPServer
 
 from portal.context import AppContext
 from portal.db.session import migrate, session_scope
-from portal.services.crawl import crawl_sources
-from portal.services.editors import create_editor
-from portal.services.sources import add_source
+from portal.editorial.editors import create_editor
+from portal.ingest.crawl import crawl_sources
+from portal.ingest.sources import add_source
 from portal.settings import Settings
 from tests.fixtures.hostile import EXPECTED_TITLES, SOURCES, XSS_MARK, serve_hostile_city
 from tests.live_server import LiveServer

@@ -25,8 +25,8 @@ from crawlers.normalize import canonical_url
 from crawlers.sitemaps import parse_sitemap
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
-from portal.services.crawl import crawl_sources
-from portal.services.sources import add_source, health_of
+from portal.ingest.crawl import crawl_sources
+from portal.ingest.sources import add_source, health_of
 from tests.fixtures.hostile import (
     EXPECTED_TITLES,
     SCRIPT_LINK_TITLES,

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
-from portal.services.crawl import crawl_sources
-from portal.services.editors import create_editor
+from portal.editorial.editors import create_editor
+from portal.ingest.crawl import crawl_sources
 from tests.portal.conftest import add_demo_sources
 
 CHOSEN = ["childcare", "disaster"]
@@ -104,7 +104,7 @@ def test_broken_sources_store_errors_and_others_still_crawl(
         f"{base}/broken/garbage": "parse_error",
         f"{base}/broken/slow?seconds=4": "network_timeout",
     }
-    from portal.services.sources import add_source
+    from portal.ingest.sources import add_source
 
     with session_scope(ctx.sessions) as session:
         for url in broken:

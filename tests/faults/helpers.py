@@ -16,7 +16,7 @@ from democity import DemoCity
 from portal.context import AppContext
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
-from portal.services.sources import add_source
+from portal.ingest.sources import add_source
 from tests.live_server import sse_data
 from tests.portal.editor_helpers import login_as
 

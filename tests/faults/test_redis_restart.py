@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from portal.bench.web import seed_store
 from portal.context import AppContext
 from portal.db.models import ReadCounter
-from portal.jobs import QUEUE_NAME, redis_settings
 from portal.routes import live as live_routes
+from portal.runtime.jobs import QUEUE_NAME, redis_settings
 from tests.faults.helpers import EventStream, Load, publish_notice, wait_until
 from tests.faults.services import PrivateRedis
 from tests.live_server import LiveServer

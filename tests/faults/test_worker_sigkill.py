@@ -20,8 +20,8 @@ from sqlalchemy import select
 from democity import start_demo_city
 from portal.context import AppContext
 from portal.db.models import Article
-from portal.jobs import enqueue_crawl
-from portal.services.crawl import crawl_sources
+from portal.ingest.crawl import crawl_sources
+from portal.runtime.jobs import enqueue_crawl
 from tests.conftest import POSTGRES_URL, _reset_postgres
 from tests.faults.helpers import (
     add_sources,

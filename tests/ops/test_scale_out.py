@@ -17,8 +17,8 @@ from sqlalchemy import select
 from democity import start_demo_city
 from portal.db.models import Source
 from portal.db.session import make_engine, make_session_factory, session_scope
-from portal.services.editors import create_editor
-from portal.services.sources import add_source
+from portal.editorial.editors import create_editor
+from portal.ingest.sources import add_source
 from tests.conftest import POSTGRES_URL
 from tests.live_server import free_port
 from tests.ops.processes import Processes

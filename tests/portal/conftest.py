@@ -14,8 +14,8 @@ from democity.server import start_demo_city
 from portal.app import create_app
 from portal.context import AppContext
 from portal.db.session import migrate, session_scope
-from portal.services.crawl import crawl_sources
-from portal.services.sources import add_source
+from portal.ingest.crawl import crawl_sources
+from portal.ingest.sources import add_source
 from portal.settings import Settings
 
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from portal.context import AppContext
 from portal.db.session import session_scope
-from portal.services.editors import create_editor
+from portal.editorial.editors import create_editor
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,0 +1,1 @@
+"""Notices, editors, analytics, rich text."""

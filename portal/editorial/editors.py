@@ -1,0 +1,68 @@
+"""Editor accounts: argon2id hashes, login throttling."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.db.models import Editor
+from portal.editorial.notices import audit
+from portal.runtime.cache import Cache
+
+ROLES = ("admin", "editor", "viewer")
+THROTTLE_WINDOW = 15 * 60
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+class EditorError(ValueError):
+    pass
+
+
+def create_editor(session: Session, username: str, password: str, role: str = "editor",
+                  *, actor_id: int | None = None) -> Editor:
+    """A new account; `actor_id` is the admin who made it (None: the command line)."""
+    username = username.strip()
+    if not username:
+        raise EditorError("username is empty")
+    if role not in ROLES:
+        raise EditorError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 10:
+        raise EditorError("password must be at least 10 characters")
+    if session.scalar(select(Editor).where(Editor.username == username)) is not None:
+        raise EditorError(f"editor {username!r} already exists")
+    editor = Editor(username=username, password_hash=_hasher.hash(password), role=role)
+    session.add(editor)
+    session.flush()
+    audit(session, actor_id, "editor.create", f"editor:{editor.id}",
+          {"username": editor.username, "role": role})
+    return editor
+
+
+def throttled(cache: Cache, username: str, client_ip: str, limit: int) -> bool:
+    """True when this account or this address failed too often in the last 15 minutes."""
+    for key in (f"login:user:{username}", f"login:ip:{client_ip}"):
+        value = cache.get(key)
+        if value is not None and int(value) >= limit:
+            return True
+    return False
+
+
+def note_failure(cache: Cache, username: str, client_ip: str) -> None:
+    cache.incr(f"login:user:{username}", ttl=THROTTLE_WINDOW)
+    cache.incr(f"login:ip:{client_ip}", ttl=THROTTLE_WINDOW)
+
+
+def authenticate(session: Session, username: str, password: str) -> Editor | None:
+    editor = session.scalar(select(Editor).where(Editor.username == username.strip()))
+    if editor is None or not editor.active:
+        _hasher.hash(password)  # same cost either way: no user enumeration by timing
+        return None
+    try:
+        _hasher.verify(editor.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(editor.password_hash):
+        editor.password_hash = _hasher.hash(password)
+    return editor

@@ -1,0 +1,209 @@
+"""Editors' priority notices: who they reach and when; every change audited."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from portal.context import AppContext
+from portal.db.models import AuditLog, Notice, Profile, utcnow
+from portal.runtime.live import LiveNotices
+
+SEVERITIES = ("emergency", "warning", "info")
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeInput:
+    severity: str
+    title: str
+    body: str
+    scope_categories: list[str]
+    scope_areas: list[str]
+    starts_at: datetime
+    ends_at: datetime | None
+    scope_life_stages: list[str] | None = None
+
+
+class NoticeError(ValueError):
+    """Invalid notice input; the message is a translation key."""
+
+
+def audit(session: Session, editor_id: int | None, action: str, target: str,
+          detail: dict[str, Any] | None = None) -> None:
+    session.add(AuditLog(editor_id=editor_id, action=action, target=target, detail=detail or {}))
+
+
+def _validate(data: NoticeInput) -> None:
+    if not data.title.strip():
+        raise NoticeError("editor.error_title")
+    if data.severity not in SEVERITIES:
+        raise NoticeError("editor.error_severity")
+    if data.ends_at is not None and data.ends_at <= data.starts_at:
+        raise NoticeError("editor.error_period")
+
+
+def _snapshot(notice: Notice) -> dict[str, Any]:
+    return {
+        "severity": notice.severity, "title": notice.title, "body": notice.body,
+        "scope_categories": list(notice.scope_categories),
+        "scope_areas": list(notice.scope_areas),
+        "scope_life_stages": list(notice.scope_life_stages or []),
+        "starts_at": notice.starts_at.isoformat() if notice.starts_at else None,
+        "ends_at": notice.ends_at.isoformat() if notice.ends_at else None,
+    }
+
+
+def _apply(notice: Notice, data: NoticeInput) -> None:
+    notice.severity = data.severity
+    notice.title = data.title.strip()
+    notice.body = data.body.strip()
+    notice.scope_categories = list(data.scope_categories)
+    notice.scope_areas = list(data.scope_areas)
+    notice.scope_life_stages = list(data.scope_life_stages or [])
+    notice.starts_at = data.starts_at
+    notice.ends_at = data.ends_at
+    notice.updated_at = utcnow()
+
+
+def create_notice(session: Session, editor_id: int | None, data: NoticeInput, *,
+                  origin: str = "editor", external_key: str | None = None) -> Notice:
+    _validate(data)
+    notice = Notice(state="published", created_by=editor_id, origin=origin,
+                    external_key=external_key)
+    _apply(notice, data)
+    session.add(notice)
+    session.flush()
+    audit(session, editor_id, "notice.create", f"notice:{notice.id}",
+          {"origin": origin, **_snapshot(notice)})
+    return notice
+
+
+def update_notice(session: Session, editor_id: int | None, notice: Notice,
+                  data: NoticeInput) -> None:
+    _validate(data)
+    before = _snapshot(notice)
+    _apply(notice, data)
+    after = _snapshot(notice)
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    audit(session, editor_id, "notice.update", f"notice:{notice.id}", changed)
+
+
+def cancel_notice(session: Session, editor_id: int | None, notice: Notice,
+                  reason: str = "") -> None:
+    if notice.state == "cancelled":
+        return
+    notice.state = "cancelled"
+    notice.updated_at = utcnow()
+    audit(session, editor_id, "notice.cancel", f"notice:{notice.id}",
+          {"reason": reason} if reason else {})
+
+
+def notice_status(notice: Notice, now: datetime) -> str:
+    """What residents see right now: scheduled, active, ended or cancelled."""
+    if notice.state == "cancelled":
+        return "cancelled"
+    if notice.starts_at > now:
+        return "scheduled"
+    if notice.ends_at is not None and notice.ends_at <= now:
+        return "ended"
+    return "active"
+
+
+def _not_ended(now: datetime) -> Select[tuple[Notice]]:
+    """Published notices that have not ended by `now` (started or still scheduled)."""
+    return select(Notice).where(Notice.state == "published",
+                                or_(Notice.ends_at.is_(None), Notice.ends_at > now))
+
+
+def _by_severity(notices: Iterable[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: (SEVERITY_ORDER[n.severity], -n.id))
+
+
+def active_notices(session: Session, now: datetime) -> list[Notice]:
+    return _by_severity(session.scalars(_not_ended(now).where(Notice.starts_at <= now)))
+
+
+def reaches(notice: Notice, categories: Iterable[str], areas: Iterable[str],
+            life_stages: Iterable[str] = ()) -> bool:
+    """Everyone when unscoped; otherwise the profile must match every scope that is set
+    (a notice for ward A and 子育て reaches parents in ward A, not all of ward A)."""
+    for scope, chosen in ((notice.scope_categories, categories), (notice.scope_areas, areas),
+                          (notice.scope_life_stages or [], life_stages)):
+        if scope and not set(scope) & set(chosen):
+            return False
+    return True
+
+
+def is_for_everyone(notice: Notice) -> bool:
+    return not (notice.scope_categories or notice.scope_areas or notice.scope_life_stages)
+
+
+def filter_for(notices: Iterable[Notice], profile: Profile | None) -> list[Notice]:
+    if profile is None:
+        return [n for n in notices if is_for_everyone(n)]
+    return [n for n in notices
+            if reaches(n, profile.categories, profile.areas, profile.life_stages)]
+
+
+def notices_for(session: Session, profile: Profile | None, now: datetime) -> list[Notice]:
+    return filter_for(active_notices(session, now), profile)
+
+
+# A live event that never came (Redis away) delays a change on pages at most this long.
+PAGE_NOTICES_MAX_AGE = 5.0
+
+
+class PageNotices:
+    """The published notices that have not ended, read once per live change (ctx.live's
+    sequence moves with every notice change any process announces) and at least every
+    PAGE_NOTICES_MAX_AGE seconds, shared by every page this process serves. Which of them
+    are active is decided per request, so scheduled starts and ends stay exact."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._notices: list[Notice] = []
+        self._read_for: tuple[int, int] | None = None
+        self._read_at = 0.0
+
+    def active(self, session: Session, change: tuple[int, int], now: datetime
+               ) -> list[Notice]:
+        with self._lock:
+            if change != self._read_for or (
+                    time.monotonic() - self._read_at > PAGE_NOTICES_MAX_AGE):
+                self._notices = list(session.scalars(_not_ended(now)))
+                for notice in self._notices:
+                    session.expunge(notice)  # read-only, shared across requests
+                self._read_for, self._read_at = change, time.monotonic()
+            notices = self._notices
+        return _by_severity(n for n in notices if notice_status(n, now) == "active")
+
+
+# One per application context (its live fan-out numbers the changes it has seen).
+_PAGE_NOTICES: WeakKeyDictionary[LiveNotices, PageNotices] = WeakKeyDictionary()
+_PAGE_NOTICES_LOCK = threading.Lock()
+
+
+def notices_on_page(ctx: AppContext, session: Session, profile: Profile | None,
+                    now: datetime) -> list[Notice]:
+    """`notices_for`, from the notices this process's pages share."""
+    with _PAGE_NOTICES_LOCK:
+        shared = _PAGE_NOTICES.get(ctx.live)
+        if shared is None:
+            shared = _PAGE_NOTICES[ctx.live] = PageNotices()
+    change = (ctx.live.sequence, ctx.live.published)
+    return filter_for(shared.active(session, change, now), profile)
+
+
+def all_notices(session: Session, limit: int = 100) -> list[Notice]:
+    return list(session.scalars(select(Notice).order_by(Notice.id.desc()).limit(limit)))
+
+

@@ -1,0 +1,1 @@
+"""A profile's feed: ranking, candidates, strips, cards, search, Atom/iCal."""

@@ -1,0 +1,1 @@
+"""Crawl orchestration, sources, storing article records, JMA alerts."""

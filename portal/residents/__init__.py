@@ -1,0 +1,1 @@
+"""Profiles, devices and transfer codes, what a resident holds."""

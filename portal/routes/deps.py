@@ -1,0 +1,191 @@
+"""What HTTP routes share: templates, typed dependencies, cookies, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from portal.context import AppContext
+from portal.db.models import Editor, Profile
+from portal.editorial.richtext import render_notice_body
+from portal.i18n import JST, days_until, format_date, normalize_language, t, tn
+from portal.residents.profiles import get_profile
+
+T = TypeVar("T")
+PROFILE_COOKIE = "mymachi_profile"
+LANG_COOKIE = "mymachi_lang"
+
+
+def make_templates(ctx: AppContext) -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(ctx.settings.templates_dir))
+    env = templates.env
+    env.globals["t"] = t
+    env.globals["tn"] = tn
+    env.globals["category_label"] = lambda slug, lang="ja": ctx.taxonomy.label(slug, lang)
+    env.globals["area_label"] = ctx.area_label
+    env.globals["city_name"] = ctx.city_name
+    env.filters["jdate"] = format_date
+    env.filters["days_left"] = days_until
+    env.filters["jdatetime"] = lambda v, lang="ja": (
+        f"{format_date(v, lang)} {v.astimezone(JST):%H:%M}" if v else ""
+    )
+    env.filters["richtext"] = lambda text: Markup(render_notice_body(text or ""))
+    return templates
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx  # type: ignore[no-any-return]
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_session(ctx: CtxDep) -> Iterator[Session]:
+    session = ctx.sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# Committed when the route returns, before the response starts: a commit that fails (SQL
+# went away mid-request) becomes the 503 page, not a connection dropped without an answer.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _profile_signer(ctx: AppContext) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.settings.session_secret, salt="profile-cookie")
+
+
+def set_profile_cookie(response: Response, ctx: AppContext, profile_id: str) -> None:
+    response.set_cookie(
+        PROFILE_COOKIE, _profile_signer(ctx).dumps(profile_id), max_age=400 * 24 * 3600,
+        httponly=True, samesite="lax", secure=ctx.settings.cookie_secure,
+    )
+
+
+def profile_from_cookie(ctx: AppContext, session: Session, raw: str | None) -> Profile | None:
+    if not raw:
+        return None
+    try:
+        profile_id = _profile_signer(ctx).loads(raw)
+    except BadSignature:
+        return None
+    return get_profile(session, str(profile_id))
+
+
+def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profile | None:
+    return profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE))
+
+
+CookieProfile = Annotated[Profile | None, Depends(cookie_profile)]
+
+
+def request_language(request: Request, profile: Profile | None = None) -> str:
+    """?lang= wins, then the profile's language, then the cookie, then Japanese."""
+    if "lang" in request.query_params:
+        return normalize_language(request.query_params["lang"])
+    if profile is not None:
+        return normalize_language(profile.language)
+    return normalize_language(request.cookies.get(LANG_COOKIE))
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- editor session and CSRF -------------------------------------------------------------
+
+
+class LoginRequired(Exception):
+    """Raised by editor dependencies; the app turns it into a redirect to the login page."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def require_csrf(request: Request) -> None:
+    form = await request.form()
+    sent = str(form.get("csrf_token", "")) or request.headers.get("X-CSRF-Token", "")
+    expected = request.session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent, str(expected)):
+        raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
+
+
+# A route parameter of this type refuses the request (403) unless its CSRF token is valid.
+CsrfChecked = Annotated[None, Depends(require_csrf)]
+
+
+async def read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+# The posted form, read on the event loop, so that a route taking it can be a plain `def`:
+# FastAPI then runs its SQL in a worker thread, and a slow write (SQLite's lock held by a
+# crawl) never stalls the event loop and every other request with it.
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def current_editor(request: Request, session: SessionDep) -> Editor:
+    editor_id = request.session.get("editor_id")
+    editor = session.get(Editor, editor_id) if editor_id else None
+    if editor is None or not editor.active:
+        raise LoginRequired
+    return editor
+
+
+CurrentEditor = Annotated[Editor, Depends(current_editor)]
+
+# Each role can do what the roles below it can: admin ⊇ editor ⊇ viewer.
+ROLE_RANK = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+def _require(role: str):  # type: ignore[no-untyped-def]
+    def dependency(editor: CurrentEditor) -> Editor:
+        if ROLE_RANK.get(editor.role, -1) < ROLE_RANK[role]:
+            raise HTTPException(status_code=403, detail=f"the {role} role is required")
+        return editor
+
+    return dependency
+
+
+ViewerRole = Annotated[Editor, Depends(_require("viewer"))]
+EditorRole = Annotated[Editor, Depends(_require("editor"))]
+AdminRole = Annotated[Editor, Depends(_require("admin"))]
+
+
+def get_or_404(session: Session, model: type[T], object_id: int) -> T:
+    """A row by id from a URL; ids out of the column's range are simply not found."""
+    found = session.get(model, object_id) if 0 < object_id < 2**31 else None
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+def flash_key(request: Request) -> str | None:
+    """The ?flash= message of a redirect, if it is one of ours (no made-up text shown)."""
+    key = request.query_params.get("flash", "")
+    return key if key.startswith("editor.") and t(key) != key else None
+
+
+def page_context(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+    return {"request": request, "lang": lang, **extra}

@@ -1,0 +1,1 @@
+"""The Redis-or-in-process pieces: cache, live broadcast, counters, jobs."""

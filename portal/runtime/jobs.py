@@ -1,0 +1,257 @@
+"""Background work: the crawl job, on arq + Redis in production or in-process when embedded.
+
+Production: `mymachi scheduler` enqueues one `crawl_due` job per tick (the job id is the
+tick, so several schedulers enqueue it once) and `mymachi worker` processes jobs; crawl
+locks in the shared store keep one fetch of a source at a time across workers.
+Embedded: the same `crawl_sources` runs on an asyncio task inside `mymachi serve`/`demo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix
+from arq.worker import Worker, func
+from redis.exceptions import RedisError
+
+from portal.context import AppContext
+from portal.ingest.crawl import crawl_sources, shutdown_crawl_pools
+from portal.ingest.jma import ingest_jma
+from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
+from portal.scoring.refit import refit_scorer
+from portal.settings import Settings
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "mymachi:queue"
+
+
+# --- embedded -----------------------------------------------------------------------------
+
+
+def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
+    """Crawl due sources now and every tick on this event loop; returns an async stop()."""
+
+    # Each step on its own: one failing (a broken feed, SQL away) never stops the others.
+    steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("crawl", lambda: crawl_sources(ctx)),
+        ("JMA alerts", lambda: ingest_jma(ctx)),
+        ("counter flush", lambda: asyncio.to_thread(ctx.counters.flush, ctx.engine)),
+        # Cheap when nothing is due; refits when the corpus or the labels changed.
+        ("scorer refit", lambda: asyncio.to_thread(refit_scorer, ctx)),
+    ]
+
+    async def loop() -> None:
+        while True:
+            for name, step in steps:
+                try:
+                    await step()
+                except Exception:
+                    log.exception("embedded %s failed; the next tick tries again", name)
+            await asyncio.sleep(ctx.settings.scheduler_tick_seconds)
+
+    task = asyncio.create_task(loop(), name="mymachi-embedded-scheduler")
+
+    async def stop() -> None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return stop
+
+
+# --- arq (Redis) ----------------------------------------------------------------------------
+
+
+async def crawl_due_job(job_ctx: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    report = await crawl_sources(job_ctx["app"], force=force)
+    return asdict(report)
+
+
+async def flush_counters_job(job_ctx: dict[str, Any]) -> int:
+    """Move read counters from Redis to SQL (one flush per tick cluster-wide)."""
+    app: AppContext = job_ctx["app"]
+    return await asyncio.to_thread(app.counters.flush, app.engine)
+
+
+async def refit_scorer_job(job_ctx: dict[str, Any], force: bool = False) -> dict[str, Any]:
+    """Refit the category scorer if the corpus or the editors' labels changed (or `force`)."""
+    report = await asyncio.to_thread(refit_scorer, job_ctx["app"], force=force)
+    return asdict(report)
+
+
+async def jma_alerts_job(job_ctx: dict[str, Any]) -> int:
+    """Turn new JMA warnings for the city's areas into notices."""
+    return len((await ingest_jma(job_ctx["app"])).changed_notice_ids)
+
+
+async def crawl_source_job(job_ctx: dict[str, Any], source_id: int) -> dict[str, Any]:
+    report = await crawl_sources(job_ctx["app"], source_ids=[source_id])
+    return asdict(report)
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    if not settings.redis_url:
+        raise RuntimeError("MYMACHI_REDIS_URL is not set: the worker needs Redis")
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | None = None
+                ) -> Worker:
+    app_ctx = ctx or AppContext.build(settings)
+    lease = settings.job_lease_seconds
+    renewing: list[asyncio.Task[None]] = []
+
+    async def startup(job_ctx: dict[str, Any]) -> None:
+        job_ctx["app"] = app_ctx
+        renewing.append(asyncio.create_task(_renew_leases(worker, job_ctx["redis"], lease),
+                                            name="mymachi-job-leases"))
+
+    async def shutdown(job_ctx: dict[str, Any]) -> None:
+        for task in renewing:
+            task.cancel()
+        await asyncio.to_thread(shutdown_crawl_pools)
+
+    worker = Worker(
+        functions=[func(crawl_due_job, name="crawl_due", max_tries=3),
+                   func(crawl_source_job, name="crawl_source", max_tries=3),
+                   func(flush_counters_job, name="flush_counters", max_tries=3),
+                   func(refit_scorer_job, name="refit_scorer", max_tries=2),
+                   func(jma_alerts_job, name="jma_alerts", max_tries=2)],
+        redis_settings=redis_settings(settings),
+        queue_name=QUEUE_NAME,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        burst=burst,
+        max_jobs=4,
+        job_timeout=1800,
+        keep_result=3600,
+        handle_signals=not burst,
+    )
+    # arq marks a started job "in progress" for job_timeout + 10 s: a worker killed with
+    # SIGKILL would hold its jobs for half an hour. A short lease, renewed while the job
+    # runs, lets a restarted (or another) worker take them up within `lease` seconds.
+    worker.in_progress_timeout_s = lease
+    return worker
+
+
+async def _renew_leases(worker: Worker, pool: ArqRedis, lease: float) -> None:
+    while True:
+        await asyncio.sleep(lease / 3)
+        if worker.main_task is not None and worker.main_task.done():
+            return  # that worker lost Redis and was replaced (see run_worker)
+        try:
+            async with pool.pipeline(transaction=False) as pipe:
+                for job_id in list(worker.tasks):
+                    # PEXPIRE only touches a key that exists: a finished job stays finished.
+                    pipe.pexpire(in_progress_key_prefix + job_id, int(lease * 1000))
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("could not renew job leases: %s", exc)
+
+
+async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 10.0) -> None:
+    """Run the arq worker until SIGTERM/SIGINT. When Redis goes away, the worker waits for
+    it and carries on (arq alone would exit): jobs enqueued after Redis returns run."""
+    stop = asyncio.Event()
+
+    def on_stop(_signal: object) -> None:
+        stop.set()  # also while waiting for Redis: SIGTERM must end the wait, not a new worker
+
+    delay = 1.0
+    while True:
+        worker = make_worker(settings, ctx=ctx)
+        worker.on_stop = on_stop
+        started = time.monotonic()
+        try:
+            await worker.async_run()
+            return
+        except asyncio.CancelledError:
+            if stop.is_set():
+                return
+            raise
+        except (RedisError, OSError) as exc:
+            log.warning("worker lost Redis (%s); reconnecting in %.0f s", exc, delay)
+        finally:
+            with contextlib.suppress(Exception):
+                await worker.close()
+        if time.monotonic() - started > retry_max:
+            delay = 1.0  # it had been running: a new outage starts with a quick retry
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        if stop.is_set():
+            log.info("worker stopped while waiting for Redis")
+            return
+        delay = min(delay * 2, retry_max)
+
+
+async def enqueue_crawl(settings: Settings, *, tick: int | None = None,
+                        source_id: int | None = None) -> bool:
+    """Enqueue a crawl job. With a tick, the job id makes it once per tick cluster-wide."""
+    name = "crawl_due" if source_id is None else "crawl_source"
+    with _counted(name):
+        pool: ArqRedis = await create_pool(redis_settings(settings),
+                                           default_queue_name=QUEUE_NAME)
+    try:
+        if source_id is not None:
+            job = await pool.enqueue_job("crawl_source", source_id,
+                                         _job_id=f"crawl_source:{source_id}:{tick or 0}")
+        else:
+            job = await pool.enqueue_job("crawl_due", _job_id=f"crawl_due:{tick}"
+                                         if tick is not None else None)
+        JOBS_ENQUEUED.labels(name, "enqueued" if job is not None else "duplicate").inc()
+        return job is not None
+    finally:
+        await pool.aclose()
+
+
+async def enqueue_job(settings: Settings, name: str, *args: Any, job_id: str | None = None
+                      ) -> bool:
+    with _counted(name):
+        pool: ArqRedis = await create_pool(redis_settings(settings),
+                                           default_queue_name=QUEUE_NAME)
+    try:
+        enqueued = await pool.enqueue_job(name, *args, _job_id=job_id) is not None
+        JOBS_ENQUEUED.labels(name, "enqueued" if enqueued else "duplicate").inc()
+        return enqueued
+    finally:
+        await pool.aclose()
+
+
+@contextlib.contextmanager
+def _counted(name: str) -> Iterator[None]:
+    """Count an offer that failed because Redis could not be reached."""
+    try:
+        yield
+    except Exception:
+        JOBS_ENQUEUED.labels(name, "failed").inc()
+        raise
+
+
+async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None:
+    """Enqueue `crawl_due` every tick (forever, or `ticks` times). Survives Redis restarts."""
+    period = settings.scheduler_tick_seconds
+    done = 0
+    while ticks is None or done < ticks:
+        tick = int(time.time() // period)
+        try:
+            await enqueue_crawl(settings, tick=tick)
+            await enqueue_job(settings, "flush_counters", job_id=f"flush_counters:{tick}")
+            await enqueue_job(settings, "refit_scorer", job_id=f"refit_scorer:{tick}")
+            if settings.jma_feed_url:
+                await enqueue_job(settings, "jma_alerts", job_id=f"jma_alerts:{tick}")
+            SCHEDULER_TICK.set_to_current_time()
+        except OSError as exc:  # Redis away: try again next tick, jobs resume when it returns
+            log.warning("scheduler could not enqueue: %s", exc)
+        except Exception as exc:
+            log.warning("scheduler could not enqueue: %r", exc)
+        done += 1
+        if ticks is None or done < ticks:
+            await asyncio.sleep(max(0.0, (tick + 1) * period - time.time()))

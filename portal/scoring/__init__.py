@@ -1,0 +1,1 @@
+"""The category scorer in use, refits, editors' corrections as labels."""

@@ -1,1 +1,0 @@
-"""Application services: the logic behind routes, jobs and CLI, with no HTTP in it."""

@@ -1,0 +1,75 @@
+"""Every UI string comes from the gettext catalogs, and ja and en are both complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from portal.i18n import CATALOGS, PLURALS, format_date, load_catalog, t, tn
+
+ROOT = Path(__file__).resolve().parents[3]
+# t("feed.title", lang) and tn("feed.days_left", n, lang) in templates and code; also bare keys
+# handed to templates or errors.
+T_CALL = re.compile(r"""\btn?\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""")
+KEY_LITERAL = re.compile(
+    r"""["']((?:onboard|feed|data|transfer|search|saved|settings|nav|error)\.[a-z0-9_]+)["']"""
+)
+# Keys built in templates from a fixed set of parts.
+BUILT = [f"feed.fb_{kind}_{state}" for kind in ("save", "more", "less", "hide")
+         for state in ("on", "off")]
+
+
+def _used_keys() -> set[str]:
+    keys = set(BUILT)
+    for path in (ROOT / "templates").rglob("*.html"):
+        keys |= set(T_CALL.findall(path.read_text(encoding="utf-8")))
+        keys |= set(KEY_LITERAL.findall(path.read_text(encoding="utf-8")))
+    for path in (ROOT / "portal").rglob("*.py"):
+        if path.name == "i18n.py":  # its docstring shows an example key
+            continue
+        text = path.read_text(encoding="utf-8")
+        keys |= set(T_CALL.findall(text)) | set(KEY_LITERAL.findall(text))
+    return {key for key in keys if not key.endswith("_")}  # prefixes of built keys
+
+
+def test_ja_and_en_catalogs_hold_the_same_complete_keys() -> None:
+    ja, en = load_catalog("ja"), load_catalog("en")
+    assert set(ja) == set(en)
+    assert all(value.strip() for value in [*ja.values(), *en.values()])
+
+
+def test_every_key_used_is_translated() -> None:
+    missing = sorted(k for k in _used_keys() if k not in CATALOGS["ja"] or k not in CATALOGS["en"])
+    assert missing == []
+
+
+def test_lookup_falls_back_to_japanese_then_the_key() -> None:
+    assert t("feed.title", "en") == "My feed" and t("feed.title", "ja") == "マイフィード"
+    assert t("feed.title", "fr") == "マイフィード"
+    assert t("no.such_key", "en") == "no.such_key"
+
+
+def test_dates_in_japanese_with_optional_reiwa() -> None:
+    from datetime import UTC, date, datetime
+
+    assert format_date(datetime(2026, 11, 25, 16, 0, tzinfo=UTC), "ja") == "2026年11月26日"
+    assert format_date(date(2026, 11, 26), "ja", era=True) == "令和8年11月26日"
+    assert format_date(date(2019, 5, 1), "ja", era=True) == "令和元年5月1日"
+    assert format_date(date(2019, 4, 30), "ja", era=True) == "2019年4月30日"
+    assert format_date(date(2026, 11, 26), "en") == "Nov 26, 2026"
+
+
+def test_counts_take_the_plural_form_of_each_language() -> None:
+    assert tn("feed.days_left", 1, "en") == "1 day left"
+    assert tn("feed.days_left", 2, "en") == "2 days left"
+    assert tn("feed.days_left", 1, "ja") == "あと1日"
+    assert tn("feed.days_left", 5, "ja") == "あと5日"
+    assert tn("editor.test_ok", 1, "en") == "Fetched 1 article."
+
+
+def test_plural_entries_have_every_form_in_both_languages() -> None:
+    ja_forms, _ = PLURALS["ja"]
+    en_forms, _ = PLURALS["en"]
+    assert set(ja_forms) == set(en_forms)
+    assert all(len(forms) == 2 for forms in en_forms.values())
+    assert all(len(forms) == 1 for forms in ja_forms.values())
