@@ -25,8 +25,8 @@ How to add a string:
          msgstr "Saved articles"          (en file)
 
   3. Use it: `t("feed.saved_title", lang)` in Python, `{{ t("feed.saved_title", lang) }}` in a
-     template. tests/portal/residents/test_resident_i18n.py fails if a key used in a template or in the
-     code is missing from a catalog, or if ja and en do not hold the same keys.
+     template. tests/portal/residents/test_resident_i18n.py fails if a key used in a template or
+     in the code is missing from a catalog, or if ja and en do not hold the same keys.
   4. Restart the server (catalogs are read at startup).
 """
 
