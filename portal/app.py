@@ -35,7 +35,12 @@ from portal.routes import (
     resident_data,
     residents,
 )
-from portal.routes.deps import LoginRequired, make_templates, request_language
+from portal.routes.deps import (
+    LoginRequired,
+    ProfileRequired,
+    make_templates,
+    request_language,
+)
 from portal.runtime.jobs import start_embedded_scheduler
 from portal.security import set_security_headers
 from portal.settings import PACKAGE_DIR, Settings
@@ -105,6 +110,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse("/editor/login", status_code=303)
+
+    @app.exception_handler(ProfileRequired)
+    async def to_onboarding(request: Request, exc: ProfileRequired) -> Response:
+        return RedirectResponse("/", status_code=303)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:

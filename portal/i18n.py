@@ -36,6 +36,7 @@ import gettext
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.messages.pofile import read_po
@@ -111,6 +112,16 @@ def reiwa_year(day: date) -> str | None:
         return None
     year = day.year - 2018
     return "令和元年" if year == 1 else f"令和{year}年"
+
+
+class DatePreference(Protocol):
+    era_dates: bool  # the resident asked for era years (a profile has this field)
+
+
+def shows_era(profile: DatePreference | None, lang: str) -> bool:
+    """Whether a resident's pages write years as 令和: when they asked for it and read
+    Japanese (English dates have no era)."""
+    return bool(profile is not None and profile.era_dates and lang == "ja")
 
 
 def format_date(value: datetime | date | None, lang: str = "ja", era: bool = False) -> str:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+# portal/routes import Session from here: nothing there imports SQLAlchemy itself.
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SERVER_THREADS = 40  # the most threads a web process runs (settings.web_threads ≤ 40)
@@ -57,6 +61,18 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def get_by_id(session: Session, model: type[T], object_id: int) -> T | None:
+    """A row by its integer id; an id out of the column's range (one typed into a URL) is
+    no row, not a database error."""
+    return session.get(model, object_id) if 0 < object_id < 2**31 else None
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless SQL answers a trivial query."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def migrate(engine: Engine) -> None:

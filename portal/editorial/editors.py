@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Editor
-from portal.editorial.notices import audit
+from portal.db.session import get_by_id
+from portal.editorial.audit import audit
 from portal.runtime.cache import Cache
 
 ROLES = ("admin", "editor", "viewer")
@@ -38,6 +39,23 @@ def create_editor(session: Session, username: str, password: str, role: str = "e
     audit(session, actor_id, "editor.create", f"editor:{editor.id}",
           {"username": editor.username, "role": role})
     return editor
+
+
+def get_editor(session: Session, editor_id: int) -> Editor | None:
+    return get_by_id(session, Editor, editor_id)
+
+
+def list_editors(session: Session) -> list[Editor]:
+    return list(session.scalars(select(Editor).order_by(Editor.username)))
+
+
+def set_editor_active(session: Session, actor: Editor, target: Editor, active: bool) -> None:
+    """Let `target` log in again, or stop them; an admin cannot lock themselves out."""
+    if target.id == actor.id and not active:
+        raise EditorError("you cannot deactivate yourself")
+    target.active = active
+    audit(session, actor.id, "editor.activate" if active else "editor.deactivate",
+          f"editor:{target.id}")
 
 
 def throttled(cache: Cache, username: str, client_ip: str, limit: int) -> bool:

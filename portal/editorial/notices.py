@@ -14,7 +14,9 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import AuditLog, Notice, Profile, utcnow
+from portal.db.models import Notice, Profile, utcnow
+from portal.db.session import get_by_id
+from portal.editorial.audit import audit
 from portal.runtime.live import LiveNotices
 
 SEVERITIES = ("emergency", "warning", "info")
@@ -35,11 +37,6 @@ class NoticeInput:
 
 class NoticeError(ValueError):
     """Invalid notice input; the message is a translation key."""
-
-
-def audit(session: Session, editor_id: int | None, action: str, target: str,
-          detail: dict[str, Any] | None = None) -> None:
-    session.add(AuditLog(editor_id=editor_id, action=action, target=target, detail=detail or {}))
 
 
 def _validate(data: NoticeInput) -> None:
@@ -207,3 +204,29 @@ def all_notices(session: Session, limit: int = 100) -> list[Notice]:
     return list(session.scalars(select(Notice).order_by(Notice.id.desc()).limit(limit)))
 
 
+def get_notice(session: Session, notice_id: int) -> Notice | None:
+    return get_by_id(session, Notice, notice_id)
+
+
+def save_from_console(ctx: AppContext, session: Session, editor_id: int,
+                      data: NoticeInput, notice: Notice | None) -> Notice:
+    """Create (notice None) or update a notice from the console form, and tell open pages."""
+    if notice is None:
+        notice = create_notice(session, editor_id, data)
+    else:
+        update_notice(session, editor_id, notice, data)
+    _commit_and_announce(ctx, session, notice)
+    return notice
+
+
+def withdraw_from_console(ctx: AppContext, session: Session, editor_id: int,
+                          notice: Notice) -> None:
+    cancel_notice(session, editor_id, notice)
+    _commit_and_announce(ctx, session, notice)
+
+
+def _commit_and_announce(ctx: AppContext, session: Session, notice: Notice) -> None:
+    # Committed before the announcement, not when the request ends: open pages in every
+    # process re-read the notices as soon as they are told, and must find this change.
+    session.commit()
+    ctx.live.publish({"type": "notice", "id": notice.id})

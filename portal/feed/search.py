@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, selec
 from sqlalchemy.orm import Session
 
 from portal.db.models import Article
+from portal.db.session import get_by_id
 
 MAX_TERMS = 5
 MAX_QUERY_CHARS = 100
@@ -55,6 +56,10 @@ def _json_list_has(column: ColumnElement[object], slug: str) -> ColumnElement[bo
     # JSON lists are stored as text like ["waste", "health"] on both databases; a quoted
     # slug cannot match inside another slug.
     return cast(column, String).like(f'%"{_escape_like(slug)}"%', escape="\\")
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return get_by_id(session, Article, article_id)
 
 
 def find_articles(session: Session, query: ArticleQuery, *, limit: int = 20,

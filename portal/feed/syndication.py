@@ -15,8 +15,13 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.context import AppContext
 from portal.db.models import Article, Notice, Profile
+from portal.editorial.notices import notices_for
+from portal.feed.ranking import personal_feed
+from portal.feed.strips import upcoming_strips
 from portal.i18n import JST, t
+from portal.residents.profiles import feedback_sets
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -36,6 +41,41 @@ def profile_by_feed_token(session: Session, token: str) -> Profile | None:
     if not token or len(token) > 64 or "\x00" in token:  # PostgreSQL refuses NUL
         return None
     return session.scalar(select(Profile).where(Profile.feed_token == token))
+
+
+def personal_atom_feed(ctx: AppContext, session: Session, profile: Profile, *, self_url: str,
+                  site_url: str, size: int, now: datetime) -> bytes:
+    """The resident's feed and the notices that reach them, as Atom."""
+    lang = profile.language
+    items = personal_feed(ctx, session, profile, now=now, limit=size, language=lang)
+    notices = notices_for(session, profile, now)
+    stamps = [i.article.fetched_at for i in items] + [n.updated_at for n in notices]
+    return atom_feed(
+        title=f"{ctx.city_name or 'mymachi'} — {t('feed.title', lang)}",
+        self_url=self_url, site_url=site_url, feed_id=self_url,
+        updated=max(stamps, default=now),
+        entries=[(i.article, i.reason) for i in items], language=lang, notices=notices,
+    )
+
+
+def calendar_items(session: Session, profile: Profile, now: datetime, size: int
+                   ) -> list[tuple[Article, str, datetime]]:
+    """(article, label, when) for the resident's upcoming deadlines and events, and for
+    every saved article with a date: those belong in the calendar even outside the
+    resident's topics. One entry per article and kind of date."""
+    lang = profile.language
+    feedback = feedback_sets(session, profile.id)
+    strips = upcoming_strips(session, profile, feedback["hide"], now, size=size)
+    saved = list(session.scalars(select(Article).where(Article.id.in_(feedback["save"]))))
+    entries: dict[tuple[str, int], tuple[Article, str, datetime]] = {}
+    for article in [*strips.deadlines, *saved]:
+        if article.deadline is not None:
+            entries[("deadline", article.id)] = (article, t("feed.deadline", lang),
+                                                 article.deadline)
+    for article in [*strips.events, *saved]:
+        if article.event_date is not None:
+            entries[("event", article.id)] = (article, t("feed.event", lang), article.event_date)
+    return list(entries.values())
 
 
 def _iso(value: datetime) -> str:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, SourceSpec
 from portal.db.models import Source
+from portal.db.session import get_by_id
+from portal.editorial.audit import audit
 
 # After this many failures in a row a source is "failing" rather than "degraded".
 FAILING_AFTER = 3
@@ -135,6 +137,52 @@ def record_failure(source: Source, error: CrawlError, now: datetime) -> None:
 
 def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.department, Source.id)))
+
+
+def get_source(session: Session, source_id: int) -> Source | None:
+    return get_by_id(session, Source, source_id)
+
+
+def source_with_url(session: Session, url: str) -> Source | None:
+    return session.scalar(select(Source).where(Source.url == url))
+
+
+# -- editors' changes to a source (audited) -----------------------------------------------------
+
+RULE_FIELDS = ("item", "link", "title", "date")
+
+
+def add_source_by_editor(session: Session, editor_id: int, url: str, department: str, *,
+                         poll_interval_seconds: int) -> Source:
+    source = add_source(session, url, department, poll_interval_seconds=poll_interval_seconds)
+    audit(session, editor_id, "source.add", f"source:{source.id}",
+          {"url": url, "department": department})
+    return source
+
+
+def set_source_paused(session: Session, editor_id: int, source: Source, paused: bool) -> None:
+    source.paused = paused
+    if not paused:
+        source.next_fetch_at = None  # resume now, not after the old backoff
+    audit(session, editor_id, "source.pause" if paused else "source.resume",
+          f"source:{source.id}")
+
+
+def set_source_rules(session: Session, editor_id: int, source: Source,
+                     rules: dict[str, str]) -> None:
+    """CSS selectors for a department that only has an HTML list page (RULE_FIELDS; empty
+    ones are dropped). An item and a link selector make it an HTML source."""
+    rules = {k: v for k, v in rules.items() if k in RULE_FIELDS and v}
+    before = dict(source.rules or {})
+    source.rules = rules
+    if rules.get("item") and rules.get("link"):
+        source.kind = "html"
+    elif source.kind == "html":
+        source.kind = "auto"  # rules cleared: let the crawler recognise the page again
+    source.etag = source.last_modified = None  # re-read the page with the new rules
+    source.next_fetch_at = None
+    audit(session, editor_id, "source.rules", f"source:{source.id}",
+          {"from": before, "to": rules})
 
 
 def utcnow() -> datetime:

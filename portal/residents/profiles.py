@@ -50,6 +50,11 @@ def update_profile(profile: Profile, data: ProfileInput) -> None:
     profile.updated_at = utcnow()
 
 
+def set_language(profile: Profile, language: str) -> None:
+    profile.language = language
+    profile.updated_at = utcnow()  # cached pages are per language: a new version
+
+
 def get_profile(session: Session, profile_id: str) -> Profile | None:
     # A NUL can be in no id, and PostgreSQL refuses it in a query (a 500, not a miss).
     if not profile_id or len(profile_id) > 64 or "\x00" in profile_id:
@@ -217,6 +222,7 @@ __all__ = [
     "remove_feedback",
     "reset_learning",
     "saved_articles",
+    "set_language",
     "toggle_feedback",
     "update_profile",
 ]

@@ -6,13 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile
+from portal.db.models import Profile
+from portal.db.session import Session
 from portal.editorial import analytics
 from portal.editorial.notices import notices_for
 from portal.feed.ranking import personal_feed
+from portal.feed.search import get_article
 from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     ProfileInput,
@@ -194,9 +195,8 @@ def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja") -> list[Categ
 @router.post("/profiles", status_code=status.HTTP_201_CREATED, response_model=ProfileOut,
              responses={**LIMITED, **UNREADABLE_BODY})
 def post_profile(body: ProfileIn, ctx: CtxDep, session: SessionDep) -> ProfileOut:
-    profile = create_profile(session, _validate_profile(ctx, body))
-    session.commit()  # visible before the client's next request, not after the response
-    return _out(profile)
+    # Committed (by SessionDep) before the response starts: the client's next request sees it.
+    return _out(create_profile(session, _validate_profile(ctx, body)))
 
 
 @router.get("/profiles/{profile_id}", response_model=dict[str, Any], responses=NOT_FOUND)
@@ -208,7 +208,6 @@ def get_profile_export(profile_id: str, session: SessionDep) -> dict[str, Any]:
                responses={**LIMITED, **NOT_FOUND})
 def delete_profile(profile_id: str, session: SessionDep) -> None:
     erase_profile(session, _profile_or_404(session, profile_id))
-    session.commit()
 
 
 @router.get("/profiles/{profile_id}/feed", response_model=FeedOut, responses=NOT_FOUND)
@@ -245,13 +244,12 @@ def get_feed(
 def post_feedback(profile_id: str, body: FeedbackIn, ctx: CtxDep, session: SessionDep
                   ) -> dict[str, str]:
     profile = _profile_or_404(session, profile_id)
-    if session.get(Article, int(body.article_id)) is None:
+    if get_article(session, int(body.article_id)) is None:
         raise HTTPException(status_code=422, detail=[{
             "loc": ["body", "article_id"], "type": "value_error", "msg": "unknown article",
         }])
     add_feedback(session, profile, int(body.article_id), body.kind)
     analytics.record(ctx, profile, [int(body.article_id)], body.kind)
-    session.commit()
     return {"status": "ok", "kind": body.kind, "article_id": body.article_id}
 
 

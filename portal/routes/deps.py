@@ -12,11 +12,12 @@ from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Editor, Profile
+from portal.db.session import Session, session_scope
+from portal.editorial.editors import get_editor
 from portal.editorial.richtext import render_notice_body
 from portal.i18n import JST, days_until, format_date, normalize_language, t, tn
 from portal.residents.profiles import get_profile
@@ -51,15 +52,8 @@ CtxDep = Annotated[AppContext, Depends(get_ctx)]
 
 
 def get_session(ctx: CtxDep) -> Iterator[Session]:
-    session = ctx.sessions()
-    try:
+    with session_scope(ctx.sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # Committed when the route returns, before the response starts: a commit that fails (SQL
@@ -95,6 +89,24 @@ def cookie_profile(request: Request, ctx: CtxDep, session: SessionDep) -> Profil
 CookieProfile = Annotated[Profile | None, Depends(cookie_profile)]
 
 
+class ProfileRequired(Exception):
+    """A page for residents with a profile; the app redirects to onboarding ("/")."""
+
+
+def require_profile(profile: Profile | None) -> Profile:
+    if profile is None:
+        raise ProfileRequired
+    return profile
+
+
+def required_profile(profile: CookieProfile) -> Profile:
+    return require_profile(profile)
+
+
+# A route parameter of this type sends a visitor without a profile to onboarding.
+RequiredProfile = Annotated[Profile, Depends(required_profile)]
+
+
 def request_language(request: Request, profile: Profile | None = None) -> str:
     """?lang= wins, then the profile's language, then the cookie, then Japanese."""
     if "lang" in request.query_params:
@@ -115,18 +127,23 @@ class LoginRequired(Exception):
     """Raised by editor dependencies; the app turns it into a redirect to the login page."""
 
 
+def signed_values(request: Request) -> dict[str, Any]:
+    """The editor's signed session cookie (Starlette's request.session), not SQL."""
+    return request.session  # type: ignore[no-any-return]
+
+
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
+    token = signed_values(request).get("csrf")
     if not token:
         token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
+        signed_values(request)["csrf"] = token
     return str(token)
 
 
 async def require_csrf(request: Request) -> None:
     form = await request.form()
     sent = str(form.get("csrf_token", "")) or request.headers.get("X-CSRF-Token", "")
-    expected = request.session.get("csrf", "")
+    expected = signed_values(request).get("csrf", "")
     if not expected or not hmac.compare_digest(sent, str(expected)):
         raise HTTPException(status_code=403, detail="CSRF token missing or invalid")
 
@@ -146,8 +163,8 @@ FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def current_editor(request: Request, session: SessionDep) -> Editor:
-    editor_id = request.session.get("editor_id")
-    editor = session.get(Editor, editor_id) if editor_id else None
+    editor_id = signed_values(request).get("editor_id")
+    editor = get_editor(session, int(editor_id)) if editor_id else None
     if editor is None or not editor.active:
         raise LoginRequired
     return editor
@@ -173,9 +190,8 @@ EditorRole = Annotated[Editor, Depends(_require("editor"))]
 AdminRole = Annotated[Editor, Depends(_require("admin"))]
 
 
-def get_or_404(session: Session, model: type[T], object_id: int) -> T:
-    """A row by id from a URL; ids out of the column's range are simply not found."""
-    found = session.get(model, object_id) if 0 < object_id < 2**31 else None
+def found_or_404(found: T | None) -> T:
+    """The row a URL names, or a 404 page when there is none."""
     if found is None:
         raise HTTPException(status_code=404)
     return found

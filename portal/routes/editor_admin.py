@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
 from crawlers import Fetcher, fetch_url
-from portal.db.models import AuditLog, Editor, Source
-from portal.editorial.editors import ROLES, EditorError, create_editor
-from portal.editorial.notices import audit
-from portal.ingest.sources import add_source, health_of, list_sources
+from portal.editorial.audit import recent_audit
+from portal.editorial.editors import (
+    ROLES,
+    EditorError,
+    create_editor,
+    get_editor,
+    list_editors,
+    set_editor_active,
+)
+from portal.ingest.sources import (
+    RULE_FIELDS,
+    add_source_by_editor,
+    get_source,
+    health_of,
+    list_sources,
+    set_source_paused,
+    set_source_rules,
+    source_with_url,
+)
 from portal.routes.deps import (
     AdminRole,
     CsrfChecked,
@@ -19,7 +33,7 @@ from portal.routes.deps import (
     SessionDep,
     csrf_token,
     flash_key,
-    get_or_404,
+    found_or_404,
     page_context,
     request_language,
 )
@@ -43,8 +57,8 @@ def _render(request: Request, template: str, status_code: int = 200, **context: 
 
 @router.get("/accounts")
 def accounts(request: Request, session: SessionDep, editor: AdminRole) -> Response:
-    editors = list(session.scalars(select(Editor).order_by(Editor.username)))
-    return _render(request, "pages/editor_accounts.html", editor=editor, editors=editors,
+    return _render(request, "pages/editor_accounts.html", editor=editor,
+                   editors=list_editors(session),
                    roles=ROLES, flash=flash_key(request))
 
 
@@ -56,35 +70,27 @@ def add_account(request: Request, session: SessionDep, editor: AdminRole,
                       str(form.get("password", ""))[:1000], str(form.get("role", "editor")),
                       actor_id=editor.id)
     except EditorError as exc:
-        editors = list(session.scalars(select(Editor).order_by(Editor.username)))
         return _render(request, "pages/editor_accounts.html", status_code=422, editor=editor,
-                       editors=editors, roles=ROLES, error_detail=str(exc), flash=None)
-    session.commit()
+                       editors=list_editors(session), roles=ROLES, error_detail=str(exc),
+                       flash=None)
     return RedirectResponse("/editor/accounts?flash=editor.account_created", status_code=303)
 
 
 @router.post("/accounts/{editor_id}/active")
 def set_account_active(editor_id: int, request: Request, session: SessionDep,
                        editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
-    target = get_or_404(session, Editor, editor_id)
-    active = form.get("active") == "1"
-    if target.id == editor.id and not active:
-        raise HTTPException(status_code=422, detail="you cannot deactivate yourself")
-    target.active = active
-    audit(session, editor.id, "editor.activate" if active else "editor.deactivate",
-          f"editor:{target.id}")
-    session.commit()
+    target = found_or_404(get_editor(session, editor_id))
+    try:
+        set_editor_active(session, editor, target, form.get("active") == "1")
+    except EditorError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
     return RedirectResponse("/editor/accounts", status_code=303)
 
 
 @router.get("/audit")
 def audit_log(request: Request, session: SessionDep, editor: AdminRole) -> Response:
-    rows = session.execute(
-        select(AuditLog, Editor.username)
-        .join(Editor, Editor.id == AuditLog.editor_id, isouter=True)
-        .order_by(AuditLog.id.desc()).limit(AUDIT_PAGE)
-    ).all()
-    return _render(request, "pages/editor_audit.html", editor=editor, rows=rows)
+    return _render(request, "pages/editor_audit.html", editor=editor,
+                   rows=recent_audit(session, AUDIT_PAGE))
 
 
 # --- sources ------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
         return _render(request, "pages/editor_sources.html", status_code=422, editor=editor,
                        sources=listed, preview=None, error="editor.error_source_form",
                        values={"url": url, "department": department})
-    if session.scalar(select(Source.id).where(Source.url == url)) is not None:
+    if source_with_url(session, url) is not None:
         # Adding it again would reset its kind and rules: edit the listed one instead.
         return _render(request, "pages/editor_sources.html", status_code=422, editor=editor,
                        sources=listed, preview=None, error="editor.source_exists",
@@ -121,46 +127,24 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
         return _render(request, "pages/editor_sources.html", editor=editor, sources=listed,
                        preview=outcome, preview_records=outcome.records[:PREVIEW_RECORDS],
                        values={"url": url, "department": department})
-    source = add_source(session, url, department,
-                        poll_interval_seconds=ctx.settings.crawl_interval_seconds)
-    audit(session, editor.id, "source.add", f"source:{source.id}",
-          {"url": url, "department": department})
-    session.commit()
+    add_source_by_editor(session, editor.id, url, department,
+                         poll_interval_seconds=ctx.settings.crawl_interval_seconds)
     return RedirectResponse("/editor/sources?flash=editor.source_added", status_code=303)
 
 
 @router.post("/sources/{source_id}/paused")
 def pause_source(source_id: int, request: Request, session: SessionDep,
                  editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
-    source = get_or_404(session, Source, source_id)
-    source.paused = form.get("paused") == "1"
-    if not source.paused:
-        source.next_fetch_at = None  # resume now, not after the old backoff
-    audit(session, editor.id, "source.pause" if source.paused else "source.resume",
-          f"source:{source.id}")
-    session.commit()
+    source = found_or_404(get_source(session, source_id))
+    set_source_paused(session, editor.id, source, form.get("paused") == "1")
     return RedirectResponse("/editor/sources", status_code=303)
-
-
-RULE_FIELDS = ("item", "link", "title", "date")
 
 
 @router.post("/sources/{source_id}/rules")
 def edit_source_rules(source_id: int, request: Request, session: SessionDep,
                       editor: AdminRole, _csrf: CsrfChecked, form: FormDep) -> Response:
     """CSS selectors for a department that only has an HTML list page."""
-    source = get_or_404(session, Source, source_id)
-    rules = {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS}
-    rules = {k: v for k, v in rules.items() if v}
-    before = dict(source.rules or {})
-    source.rules = rules
-    if rules.get("item") and rules.get("link"):
-        source.kind = "html"
-    elif source.kind == "html":
-        source.kind = "auto"  # rules cleared: let the crawler recognise the page again
-    source.etag = source.last_modified = None  # re-read the page with the new rules
-    source.next_fetch_at = None
-    audit(session, editor.id, "source.rules", f"source:{source.id}",
-          {"from": before, "to": rules})
-    session.commit()
+    source = found_or_404(get_source(session, source_id))
+    set_source_rules(session, editor.id, source,
+                     {k: str(form.get(k, "")).strip()[:300] for k in RULE_FIELDS})
     return RedirectResponse("/editor/sources?flash=editor.rules_saved", status_code=303)

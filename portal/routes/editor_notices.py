@@ -8,18 +8,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Editor, Notice
+from portal.db.session import Session
 from portal.editorial.notices import (
     SEVERITIES,
     NoticeError,
     NoticeInput,
-    cancel_notice,
-    create_notice,
-    update_notice,
+    get_notice,
+    save_from_console,
+    withdraw_from_console,
 )
 from portal.i18n import JST
 from portal.ingest.sources import utcnow
@@ -29,7 +29,7 @@ from portal.routes.deps import (
     EditorRole,
     SessionDep,
     csrf_token,
-    get_or_404,
+    found_or_404,
     page_context,
     request_language,
 )
@@ -108,10 +108,6 @@ def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: Notic
     )
 
 
-def _notify(ctx: AppContext, notice: Notice) -> None:
-    ctx.live.publish({"type": "notice", "id": notice.id})
-
-
 @router.get("/notices/new")
 def new_notice(request: Request, ctx: CtxDep, editor: EditorRole) -> Response:
     return _form_page(request, ctx, editor, data=None, notice=None)
@@ -134,22 +130,13 @@ async def _submit(request: Request, ctx: AppContext, session: Session, editor: E
     try:
         # In a worker thread: a write waiting for the store (SQLite's one writer during a
         # crawl) must not stall every other request on this event loop.
-        notice = await run_in_threadpool(_save, session, editor.id, data, notice)
+        notice = await run_in_threadpool(save_from_console, ctx, session, editor.id, data,
+                                         notice)
     except NoticeError as exc:
         return _form_page(request, ctx, editor, data=data, notice=notice, error=str(exc),
                           typed=typed, status_code=422)
     flash = "editor.published_ok" if is_new else "editor.saved_ok"
-    _notify(ctx, notice)
     return RedirectResponse(f"/editor/?flash={flash}", status_code=303)
-
-
-def _save(session: Session, editor_id: int, data: NoticeInput, notice: Notice | None) -> Notice:
-    if notice is None:
-        notice = create_notice(session, editor_id, data)
-    else:
-        update_notice(session, editor_id, notice, data)
-    session.commit()
-    return notice
 
 
 @router.post("/notices")
@@ -158,8 +145,8 @@ async def publish_notice(request: Request, ctx: CtxDep, session: SessionDep,
     return await _submit(request, ctx, session, editor, None)
 
 
-def _notice_or_404(session: SessionDep, notice_id: int) -> Notice:
-    return get_or_404(session, Notice, notice_id)
+def _notice_or_404(session: Session, notice_id: int) -> Notice:
+    return found_or_404(get_notice(session, notice_id))
 
 
 @router.get("/notices/{notice_id}/edit")
@@ -185,7 +172,5 @@ async def save_notice(notice_id: int, request: Request, ctx: CtxDep, session: Se
 def withdraw_notice(notice_id: int, ctx: CtxDep, session: SessionDep, editor: EditorRole,
                     _csrf: CsrfChecked) -> Response:
     notice = _notice_or_404(session, notice_id)
-    cancel_notice(session, editor.id, notice)
-    session.commit()
-    _notify(ctx, notice)
+    withdraw_from_console(ctx, session, editor.id, notice)
     return RedirectResponse("/editor/?flash=editor.withdrawn_ok", status_code=303)

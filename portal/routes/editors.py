@@ -50,7 +50,6 @@ def login(request: Request, ctx: CtxDep, session: SessionDep,
     else:
         editor = authenticate(session, username, password)
         if editor is not None:
-            session.commit()
             request.session.clear()  # a fresh session on login: no fixation
             request.session["editor_id"] = editor.id
             csrf_token(request)

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
-from sqlalchemy import text
 
+from portal.db.session import ping
 from portal.metrics import backlog_registry
 from portal.routes.deps import CtxDep
 from portal.runtime.jobs import QUEUE_NAME
@@ -31,8 +31,7 @@ class Health(BaseModel):
     200: {"model": Health}, 503: {"model": Health, "description": "SQL is unreachable."}})
 def healthz(ctx: CtxDep) -> JSONResponse:
     try:
-        with ctx.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(ctx.engine)
         sql = "ok"
     except Exception as exc:  # report, do not raise: this is the page that says what is down
         sql = f"error: {type(exc).__name__}"

@@ -5,23 +5,22 @@ link works without JavaScript."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2_fragments import render_block
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile
+from portal.db.session import Session
 from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
-from portal.feed.ranking import FeedItem, personal_feed, preview_feed
-from portal.feed.search import ArticleQuery, find_articles
-from portal.feed.strips import feed_strips
-from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
+from portal.feed.pages import PAGE_SIZE, feed_page_html
+from portal.feed.ranking import FeedItem, preview_feed
+from portal.feed.search import ArticleQuery, find_articles, get_article
+from portal.i18n import LANG_COOKIE_MAX_AGE, normalize_language, shows_era
 from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     FEEDBACK_KINDS,
@@ -30,6 +29,7 @@ from portal.residents.profiles import (
     create_profile,
     feedback_sets,
     saved_articles,
+    set_language,
     toggle_feedback,
     update_profile,
 )
@@ -39,11 +39,13 @@ from portal.routes.deps import (
     CookieProfile,
     CtxDep,
     FormDep,
+    RequiredProfile,
     SessionDep,
     is_htmx,
     page_context,
     profile_from_cookie,
     request_language,
+    require_profile,
     set_profile_cookie,
 )
 from portal.security import limit_writes
@@ -51,11 +53,8 @@ from recommender.profile import ProfileSpec
 
 # Form posts (profile, preview, feedback) count against the client's write rate limit.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_writes("pages"))])
-PAGE_SIZE = 20
 MAX_OFFSET = 10_000
 KEYWORD_SPLIT = re.compile(r"[,、，\s]+")
-# Rendered feed bodies are cached this long; keys also change with the profile and articles.
-FRAGMENT_TTL = 300.0
 
 
 def safe_next(value: str | None, default: str = "/feed") -> str:
@@ -81,8 +80,7 @@ def _render(request: Request, template: str, context: dict[str, Any], *,
 
 def _base(request: Request, profile: Profile | None, **extra: Any) -> dict[str, Any]:
     lang = request_language(request, profile)
-    era = bool(profile is not None and profile.era_dates and lang == "ja")
-    return page_context(request, lang, profile=profile, era=era, **extra)
+    return page_context(request, lang, profile=profile, era=shows_era(profile, lang), **extra)
 
 
 # --- onboarding and settings -------------------------------------------------------------
@@ -124,7 +122,7 @@ def _parse_form(ctx: AppContext, form: FormData) -> tuple[ProfileInput, list[str
     return data, errors
 
 
-def _preview(ctx: AppContext, session: Any, data: ProfileInput) -> list[FeedItem]:
+def _preview(ctx: AppContext, session: Session, data: ProfileInput) -> list[FeedItem]:
     spec = ProfileSpec(categories=data.categories, areas=data.areas,
                        life_stages=data.life_stages, keywords=data.keywords)
     return preview_feed(ctx, session, spec, now=utcnow(), language=data.language)
@@ -175,7 +173,6 @@ def save_profile(request: Request, form: FormDep, ctx: CtxDep, session: SessionD
         profile = create_profile(session, data)
     else:
         update_profile(profile, data)
-    session.commit()
     response = RedirectResponse("/feed", status_code=303)
     set_profile_cookie(response, ctx, profile.id)
     response.set_cookie(LANG_COOKIE, data.language, max_age=LANG_COOKIE_MAX_AGE, samesite="lax")
@@ -183,42 +180,6 @@ def save_profile(request: Request, form: FormDep, ctx: CtxDep, session: SessionD
 
 
 # --- the feed ----------------------------------------------------------------------------
-
-
-# The notices region changes independently of the feed (editors, live updates): cached
-# pages carry this marker and get the current notices spliced in on every request.
-NOTICES_SLOT = "<!--mymachi:notices-->"
-
-
-def _cached_feed_html(request: Request, ctx: AppContext, session: Any, profile: Profile, *,
-                      block: str | None, offset: int, context: dict[str, Any],
-                      now: datetime) -> tuple[str, list[int]]:
-    """The feed page (or its "more" fragment) and the ids of its cards, rendered once per
-    profile version × articles version × language × day and served from the cache (Redis
-    when configured) after that. A feedback or settings change moves profile.updated_at; an
-    ingest bumps the articles version: either makes a new key, so nothing stale is served."""
-    today = now.astimezone(JST).date().isoformat()
-    key = (f"page:{block}:{profile.id}:{profile.updated_at.timestamp()}:"
-           f"{ctx.articles_version()}:{context['lang']}:{context['era']}:{offset}:{today}")
-    cached, cached_ids = ctx.cache.get(key), ctx.cache.get(key + ":ids")
-    if cached is not None and cached_ids is not None:
-        return cached.decode(), [int(i) for i in cached_ids.split()]
-    feedback = feedback_sets(session, profile.id)
-    items = personal_feed(ctx, session, profile, now=now, limit=PAGE_SIZE, offset=offset,
-                          language=context["lang"], feedback=feedback, cards=True)
-    strips = feed_strips(ctx, session, profile, feedback["hide"], now) if offset == 0 else None
-    values = {**context, "strips": strips, "feedback": feedback, "notices_slot": NOTICES_SLOT,
-              "next_offset": offset + PAGE_SIZE if len(items) == PAGE_SIZE else None}
-    env = request.app.state.templates.env
-    values["items"] = request.app.state.cards.with_html(env, items, values, today)
-    if block is None:
-        html = env.get_template("pages/feed.html").render(values)
-    else:
-        html = render_block(env, "pages/feed.html", block, values)
-    ids = [item.article.id for item in items]
-    ctx.cache.set(key, html.encode(), ttl=FRAGMENT_TTL)
-    ctx.cache.set(key + ":ids", " ".join(map(str, ids)).encode(), ttl=FRAGMENT_TTL)
-    return html, ids
 
 
 @router.get("/feed")
@@ -231,51 +192,33 @@ async def feed_page(request: Request) -> Response:
 def _feed_response(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
     with ctx.sessions() as session:
-        profile = profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE))
-        if profile is None:
-            return RedirectResponse("/", status_code=303)
+        profile = require_profile(
+            profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE)))
         offset = _offset(request)
-        now = utcnow()
         context = _base(request, profile, offset=offset, page_size=PAGE_SIZE,
                         categories=ctx.taxonomy.categories, areas=ctx.areas,
                         next_path="/feed" + (f"?offset={offset}" if offset else ""))
-        if is_htmx(request) and offset:
-            fragment, shown = _cached_feed_html(request, ctx, session, profile,
-                                                block="feed_page", offset=offset,
-                                                context=context, now=now)
-            analytics.record(ctx, profile, shown, "impression", now)
-            return HTMLResponse(fragment)
-        page, shown = _cached_feed_html(request, ctx, session, profile, block=None,
-                                        offset=offset, context=context, now=now)
-        analytics.record(ctx, profile, shown, "impression", now)
-        shown_notices = notices_on_page(ctx, session, profile, now)
-        # Rendered once per language and notices shown (most pages: none), not per page.
-        template = request.app.state.templates.env.get_template("fragments/notices.html")
-        notices = request.app.state.active_notices.render(
-            ("page", context["lang"],
-             *[(n.id, n.severity, n.title, n.body) for n in shown_notices]),
-            lambda: template.render(request=request, lang=context["lang"],
-                                    notices=shown_notices))
-    return HTMLResponse(page.replace(NOTICES_SLOT, notices, 1))
+        html = feed_page_html(
+            ctx, session, request.app.state.templates.env, request.app.state.cards,
+            request.app.state.active_notices.render, profile, offset=offset,
+            more_only=is_htmx(request) and offset > 0, context=context, now=utcnow())
+    return HTMLResponse(html)
 
 
-def _article_or_none(session: Any, raw_id: str) -> Article | None:
+def _article_or_none(session: Session, raw_id: str) -> Article | None:
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     valid = raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10
-    return session.get(Article, int(raw_id)) if valid else None
+    return get_article(session, int(raw_id)) if valid else None
 
 
 @router.post("/feed/feedback")
 def feed_feedback(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
-                  profile: CookieProfile) -> Response:
-    if profile is None:
-        return RedirectResponse("/", status_code=303)
+                  profile: RequiredProfile) -> Response:
     kind = str(form.get("kind", ""))
     article = _article_or_none(session, str(form.get("article_id", "")))
     if kind not in FEEDBACK_KINDS or kind == "open" or article is None:
         return Response("invalid feedback", status_code=422, media_type="text/plain")
     now_on = toggle_feedback(session, profile, article.id, kind)
-    session.commit()
     if now_on:  # counted when given, not when taken back
         analytics.record(ctx, profile, [article.id], kind)
     back = safe_next(str(form.get("next", "")))
@@ -297,7 +240,7 @@ def read_article(article_id: int, ctx: CtxDep, session: SessionDep,
                  profile: CookieProfile) -> Response:
     """Go to the department's page, remembering it in the resident's read history and
     counting the open (without personal data) for the editors' analytics."""
-    article = session.get(Article, article_id) if 0 < article_id < 2**31 else None
+    article = get_article(session, article_id)
     if article is None:
         return RedirectResponse("/feed", status_code=303)
     analytics.record(ctx, profile, [article.id], "open")
@@ -315,9 +258,7 @@ def _cards(articles: list[Article]) -> list[FeedItem]:
 
 @router.get("/saved")
 def saved_page(request: Request, ctx: CtxDep, session: SessionDep,
-               profile: CookieProfile) -> Response:
-    if profile is None:
-        return RedirectResponse("/", status_code=303)
+               profile: RequiredProfile) -> Response:
     offset = _offset(request)
     articles = saved_articles(session, profile.id, limit=PAGE_SIZE + 1, offset=offset)
     context = _base(
@@ -357,14 +298,11 @@ def search_page(request: Request, ctx: CtxDep, session: SessionDep,
 
 
 @router.get("/lang/{lang}")
-def switch_language(lang: str, request: Request, session: SessionDep,
-                    profile: CookieProfile) -> Response:
+def switch_language(lang: str, request: Request, profile: CookieProfile) -> Response:
     """Switch the UI language; remembered in the profile (and a cookie before there is one)."""
     lang = normalize_language(lang)
     if profile is not None:
-        profile.language = lang
-        profile.updated_at = utcnow()
-        session.commit()
+        set_language(profile, lang)
     default = "/feed" if profile is not None else "/"
     response = RedirectResponse(safe_next(request.query_params.get("next"), default),
                                 status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portal.i18n import CATALOGS, PLURALS, format_date, load_catalog, t, tn
+from portal.i18n import CATALOGS, PLURALS, format_date, load_catalog, shows_era, t, tn
 
 ROOT = Path(__file__).resolve().parents[3]
 # t("feed.title", lang) and tn("feed.days_left", n, lang) in templates and code; also bare keys
@@ -57,6 +57,19 @@ def test_dates_in_japanese_with_optional_reiwa() -> None:
     assert format_date(date(2019, 5, 1), "ja", era=True) == "令和元年5月1日"
     assert format_date(date(2019, 4, 30), "ja", era=True) == "2019年4月30日"
     assert format_date(date(2026, 11, 26), "en") == "Nov 26, 2026"
+
+
+def test_era_years_only_when_asked_for_and_in_japanese() -> None:
+    class Asked:
+        era_dates = True
+
+    class NotAsked:
+        era_dates = False
+
+    assert shows_era(Asked(), "ja")
+    assert not shows_era(Asked(), "en")  # English dates have no era
+    assert not shows_era(NotAsked(), "ja")
+    assert not shows_era(None, "ja")  # no profile: Western years
 
 
 def test_counts_take_the_plural_form_of_each_language() -> None:
