@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused
+
 from crawlers.errors import CrawlError
-from crawlers.feeds import declares_entities
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 JMX = "{http://xml.kishou.go.jp/jmaxml1/}"
@@ -72,11 +74,13 @@ class WarningReport:
 
 
 def _parse(content: bytes) -> ET.Element:
-    if declares_entities(content.decode("utf-8", "replace")):  # JMA XML is UTF-8
-        raise CrawlError("parse_error", "JMA XML declares entities (<!ENTITY>); not read")
     try:
-        # The stdlib parser resolves no external entities; expat caps entity expansion.
-        return ET.fromstring(content)
+        # defusedxml refuses a document that declares entities (entity bombs, external
+        # entities) as soon as the parser meets the declaration, before any expansion.
+        return defused.fromstring(content)
+    except DefusedXmlException:
+        raise CrawlError("parse_error", "JMA XML declares entities (<!ENTITY>); not read"
+                         ) from None
     except ET.ParseError as exc:
         raise CrawlError("parse_error", f"JMA XML is not well-formed: {exc}") from None
 

@@ -9,10 +9,11 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as defused
+
 from crawlers.dates import parse_date
-from crawlers.encoding import detect_and_decode
 from crawlers.errors import CrawlError
-from crawlers.feeds import declares_entities
 from crawlers.records import ListingEntry
 from crawlers.sanitize import absolute_http_url
 
@@ -55,14 +56,16 @@ def parse_sitemap(content: bytes, *, base_url: str) -> ParsedSitemap:
     """Parse a urlset or sitemapindex. Raises CrawlError("parse_error") on broken XML."""
     if content[:2] == b"\x1f\x8b":
         content = _gunzip(content)
-    if declares_entities(detect_and_decode(content)[0]):
+    try:
+        # defusedxml refuses entity declarations when the parser meets them, before any
+        # expansion: no entity bomb grows, no external entity is read.
+        root = defused.fromstring(content)
+    except DefusedXmlException:
         raise CrawlError(
             "parse_error",
             f"{base_url}: the sitemap declares XML entities (<!ENTITY>), the trick behind entity "
             "bombs and file-reading attacks; it was not read",
-        )
-    try:
-        root = ET.fromstring(content)
+        ) from None
     except ET.ParseError as exc:
         raise CrawlError(
             "parse_error", f"{base_url}: the sitemap is broken XML and was not read ({exc})"

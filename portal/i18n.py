@@ -32,13 +32,15 @@ How to add a string:
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("ja", "en")
@@ -47,6 +49,8 @@ JST = ZoneInfo("Asia/Tokyo")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 # 令和 began on 2019-05-01; earlier dates are shown in the Western calendar.
 REIWA_START = date(2019, 5, 1)
+# CLDR's plural categories in the order gettext catalogs number their forms (msgstr[0], …).
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
 def catalog_path(lang: str) -> Path:
@@ -70,16 +74,32 @@ def load_catalog(lang: str) -> dict[str, str]:
     return found
 
 
+def plural_rule(lang: str) -> Callable[[int], int]:
+    """The index of the plural form for a count: the language's CLDR rule (Babel) picks a
+    category ("one", "other"), numbered as the catalog's forms are."""
+    rule = Locale.parse(lang).plural_form
+    categories = plural_categories(lang)
+    return lambda n: categories.index(rule(n))
+
+
+def plural_categories(lang: str) -> list[str]:
+    tags = Locale.parse(lang).plural_form.tags
+    return [c for c in PLURAL_CATEGORIES if c in tags or c == "other"]
+
+
 def load_plurals(lang: str) -> tuple[dict[str, tuple[str, ...]], Callable[[int], int]]:
     """Key → plural forms of the entries that have them, and the language's rule choosing
-    the form for a count (the catalog's Plural-Forms expression)."""
+    the form for a count."""
     catalog = _read(lang)
     forms = {
         str(message.id[0]): tuple(str(s) for s in message.string)
         for message in catalog
         if isinstance(message.id, tuple) and all(message.string)
     }
-    return forms, gettext.c2py(catalog.plural_expr)
+    if catalog.num_plurals != len(plural_categories(lang)):  # a catalog out of step with CLDR
+        raise ValueError(f"{catalog_path(lang)}: Plural-Forms has {catalog.num_plurals} forms,"
+                         f" CLDR has {plural_categories(lang)} for {lang!r}")
+    return forms, plural_rule(lang)
 
 
 CATALOGS: dict[str, dict[str, str]] = {lang: load_catalog(lang) for lang in LANGUAGES}
@@ -130,9 +150,12 @@ def format_date(value: datetime | date | None, lang: str = "ja", era: bool = Fal
         return ""
     local = value.astimezone(JST).date() if isinstance(value, datetime) else value
     if lang == "en":
-        return f"{local:%b} {local.day}, {local.year}"
+        return babel_format_date(local, "medium", locale="en")
     era_year = reiwa_year(local) if era else None
-    return f"{era_year or f'{local.year}年'}{local.month}月{local.day}日"
+    if era_year is None:
+        return babel_format_date(local, "long", locale="ja")
+    # Babel knows only the Gregorian calendar: the era year is ours, month and day CLDR's.
+    return era_year + format_skeleton("MMMd", local, locale="ja")
 
 
 def days_until(value: datetime | date | None, today: date | None = None) -> int | None:

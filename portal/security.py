@@ -1,31 +1,30 @@
 """HTTP hardening: the security headers every response carries, and the rate limit on the
 public write endpoints (a resident needs no login, so an address is all there is to limit).
 
-The limit is a fixed window counted in the shared cache: Redis when configured, so every
-web process sees the same count; process memory otherwise. Like the rest of the cache, it
-fails open: when Redis is away, writes go through (and a warning is logged) rather than 5xx.
+The limit is a fixed window (the `limits` package) counted in the shared store: Redis when
+configured, so every web process sees the same count; process memory otherwise. Like the
+rest of the cache, it fails open: when Redis is away, writes go through (and a warning is
+logged) rather than 5xx.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import logging
 import math
 import re
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import limits
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
+from limits import RateLimitItem, RateLimitItemPerSecond
 from starlette.concurrency import run_in_threadpool
 
 from portal.i18n import t
 from portal.runtime.cache import Cache
-
-log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
@@ -38,7 +37,6 @@ PERMISSIONS = "camera=(), microphone=(), geolocation=()"
 _SECRET_PREFIXES = ("/p/", "/api/v1/profiles/")
 _SECRET_PATHS = ("/transfer", "/my-data")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 RATE_PATTERN = r"^\s*\d+\s*/\s*(second|minute|hour|day)\s*$"
 
 
@@ -78,8 +76,12 @@ class Rate:
         """"60/minute" → Rate(60, 60); the same forms MYMACHI_RATE_LIMIT_WRITES accepts."""
         if not re.match(RATE_PATTERN, text):
             raise ValueError(f"rate {text!r}: expected N/second|minute|hour|day")
-        count, unit = (part.strip() for part in text.split("/"))
-        return cls(int(count), _UNITS[unit])
+        item = limits.parse(text)
+        return cls(item.amount, item.get_expiry())
+
+    @property
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.count, self.seconds)
 
 
 def client_key(request: Request) -> str:
@@ -98,37 +100,22 @@ def client_key(request: Request) -> str:
 
 
 class WriteLimiter:
-    """Counts writes per (group, client) in fixed windows aligned to the wall clock, so every
-    process computes the same window and the same Retry-After."""
-
-    _warned_at: float | None = None
-    _warn_lock = threading.Lock()
+    """Counts writes per (group, client) in the cache's rate-limit store (limits' fixed
+    window; fails open when Redis is away)."""
 
     def __init__(self, cache: Cache, rate: Rate) -> None:
-        self.cache = cache
+        self.limits = cache.rate_limits
         self.rate = rate
 
     def retry_after(self, group: str, client: str, now: float | None = None) -> int | None:
         """Seconds to wait when this write is over the limit; None when it may go ahead."""
         now = time.time() if now is None else now
+        # limits' window starts at a key's first hit; the window's number in the key aligns
+        # it to the wall clock instead, so every process gives the same Retry-After.
         window = int(now // self.rate.seconds)
-        count = self.cache.incr(f"ratelimit:{group}:{client}:{window}",
-                                ttl=self.rate.seconds + 1)
-        if count is None:  # the store is unreachable: let the write through
-            self._warn_unenforced()
-            return None
-        if count <= self.rate.count:
-            return None
+        if self.limits.hit(self.rate.item, "writes", group, client, str(window)) is not False:
+            return None  # within the limit, or the store is unreachable: let the write through
         return max(1, math.ceil((window + 1) * self.rate.seconds - now))
-
-    @classmethod
-    def _warn_unenforced(cls) -> None:
-        # Once a minute, not on every write while Redis is down.
-        with cls._warn_lock:
-            if cls._warned_at is not None and time.monotonic() - cls._warned_at < 60:
-                return
-            cls._warned_at = time.monotonic()
-        log.warning("rate limit store unreachable: public writes are not being limited")
 
 
 def limit_writes(group: str) -> Callable[[Request], Awaitable[None]]:

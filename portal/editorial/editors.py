@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits import RateLimitItem, RateLimitItemPerMinute
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,7 @@ from portal.editorial.audit import audit
 from portal.runtime.cache import Cache
 
 ROLES = ("admin", "editor", "viewer")
-THROTTLE_WINDOW = 15 * 60
+THROTTLE_MINUTES = 15
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -58,18 +59,25 @@ def set_editor_active(session: Session, actor: Editor, target: Editor, active: b
           f"editor:{target.id}")
 
 
+def _failures(limit: int) -> RateLimitItem:
+    # The window starts at the first failure (limits' fixed window) and lasts 15 minutes.
+    return RateLimitItemPerMinute(limit, THROTTLE_MINUTES)
+
+
+def _who(username: str, client_ip: str) -> tuple[tuple[str, str], ...]:
+    return (("user", username), ("ip", client_ip))
+
+
 def throttled(cache: Cache, username: str, client_ip: str, limit: int) -> bool:
-    """True when this account or this address failed too often in the last 15 minutes."""
-    for key in (f"login:user:{username}", f"login:ip:{client_ip}"):
-        value = cache.get(key)
-        if value is not None and int(value) >= limit:
-            return True
-    return False
+    """True when this account or this address failed `limit` times in the last 15 minutes
+    (never when the store is unreachable: logins then go on)."""
+    return any(cache.rate_limits.test(_failures(limit), "login", kind, value) is False
+               for kind, value in _who(username, client_ip))
 
 
-def note_failure(cache: Cache, username: str, client_ip: str) -> None:
-    cache.incr(f"login:user:{username}", ttl=THROTTLE_WINDOW)
-    cache.incr(f"login:ip:{client_ip}", ttl=THROTTLE_WINDOW)
+def note_failure(cache: Cache, username: str, client_ip: str, limit: int) -> None:
+    for kind, value in _who(username, client_ip):
+        cache.rate_limits.hit(_failures(limit), "login", kind, value)
 
 
 def authenticate(session: Session, username: str, password: str) -> Editor | None:

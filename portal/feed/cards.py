@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from cachetools import LRUCache
 from jinja2 import Environment
 from markupsafe import Markup
 
@@ -27,9 +28,10 @@ STATE_KINDS = ("save", "more", "less")  # the pressed buttons a card shows (feed
 
 class CardCache:
     def __init__(self, max_items: int = 5000) -> None:
-        self._cards: dict[tuple[Any, ...], Markup] = {}
+        # Past max_items the least recently used card goes: the cache may forget, never
+        # grow unbounded.
+        self._cards: LRUCache[tuple[Any, ...], Markup] = LRUCache(maxsize=max_items)
         self._lock = threading.Lock()
-        self._max_items = max_items
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -53,10 +55,6 @@ class CardCache:
             if html is None:
                 html = Markup(env.get_template(CARD_TEMPLATE).render({**values, "item": item}))
                 with self._lock:
-                    if len(self._cards) >= self._max_items:
-                        # Drop the oldest tenth: the cache may forget, never grow unbounded.
-                        for old in list(self._cards)[: self._max_items // 10]:
-                            del self._cards[old]
                     self._cards[key] = html
             out.append(replace(item, html=html))
         return out

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
+from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -131,47 +132,37 @@ def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-def _ics_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545 §3.1: lines longer than 75 octets continue on lines starting with a space."""
-    out: list[str] = []
-    current = ""
-    for char in line:
-        limit = 75 if not out else 74
-        if len((current + char).encode()) > limit:
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
-    return [out[0], *(" " + part for part in out[1:])]
+def _is_all_day(when: datetime) -> bool:
+    # Date-only deadlines and events are stored at midnight, Japan time (portal/feed/strips.py).
+    return when.astimezone(JST).time() == time(0, 0)
 
 
 def ical_calendar(*, name: str, host: str, items: Sequence[tuple[Article, str, datetime]],
                   now: datetime) -> bytes:
-    """An iCalendar with one all-day event per (article, label, day); label is 締切/イベント."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//mymachi//personal calendar//JA",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}",
-             "X-WR-TIMEZONE:Asia/Tokyo"]
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """An iCalendar with one event per (article, label, when); label is 締切/イベント. A date
+    alone makes an all-day event; a time of day a timed one (Asia/Tokyo) with no known end."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//mymachi//personal calendar//JA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Asia/Tokyo")
+    stamp = now.astimezone(UTC)
     for article, label, when in items:
-        day = when.astimezone(JST).date()
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{label}-{article.id}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(f'【{label}】{article.title}')}",
-            f"URL:{article.url}",
-            f"DESCRIPTION:{_ics_text((article.summary or article.body_text[:200]).strip())}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    folded = [part for line in lines for part in _fold(line)]
-    return ("\r\n".join(folded) + "\r\n").encode()
+        event = Event()
+        event.add("uid", f"{label}-{article.id}@{host}")
+        event.add("dtstamp", stamp)
+        local = when.astimezone(JST)
+        if _is_all_day(when):
+            event.add("dtstart", local.date())
+            event.add("dtend", local.date() + timedelta(days=1))
+        else:
+            event.add("dtstart", local)
+        event.add("summary", f"【{label}】{article.title}")
+        event.add("url", article.url)
+        event.add("description", (article.summary or article.body_text[:200]).strip())
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()  # the VTIMEZONE of Asia/Tokyo, when an event is timed
+    return calendar.to_ical()

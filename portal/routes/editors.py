@@ -45,7 +45,8 @@ def login(request: Request, ctx: CtxDep, session: SessionDep,
     password = str(form.get("password", ""))[:1000]
     ip = _client_ip(request)
     error = None
-    if throttled(ctx.cache, username, ip, ctx.settings.login_attempts_per_15min):
+    attempts = ctx.settings.login_attempts_per_15min
+    if throttled(ctx.cache, username, ip, attempts):
         error = "editor.throttled"
     else:
         editor = authenticate(session, username, password)
@@ -54,7 +55,7 @@ def login(request: Request, ctx: CtxDep, session: SessionDep,
             request.session["editor_id"] = editor.id
             csrf_token(request)
             return RedirectResponse("/editor/", status_code=303)
-        note_failure(ctx.cache, username, ip)
+        note_failure(ctx.cache, username, ip, attempts)
         error = "editor.bad_login"
     status = 429 if error == "editor.throttled" else 401
     return request.app.state.templates.TemplateResponse(

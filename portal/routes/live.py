@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from cachetools import LRUCache
 from fastapi import APIRouter, Request
 from sse_starlette.sse import EventSourceResponse
 
@@ -31,13 +32,11 @@ class ActiveNotices:
         self._read_at = 0.0
         self._read_for = 0  # the newest change (fan-out sequence number) already read
         # Pages that see the same notices in the same language share one rendering.
-        self._rendered: dict[tuple[Any, ...], str] = {}
+        self._rendered: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=256)
 
     def render(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
         html = self._rendered.get(key)
         if html is None:
-            if len(self._rendered) > 256:
-                self._rendered.clear()
             html = self._rendered[key] = render()
         return html
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from limits import RateLimitItemPerMinute
 
 from portal.editorial.notices import notices_for
 from portal.feed.syndication import (
@@ -47,6 +48,7 @@ from portal.security import client_key, limit_writes
 router = APIRouter(include_in_schema=False, dependencies=[Depends(limit_writes("my-data"))])
 # Guessing codes: at most this many claims per client per minute.
 CLAIMS_PER_MINUTE = 10
+CLAIMS = RateLimitItemPerMinute(CLAIMS_PER_MINUTE)
 FEED_ITEMS = 30
 CALENDAR_ITEMS = 100
 
@@ -93,9 +95,9 @@ def transfer_page(request: Request, ctx: CtxDep, session: SessionDep,
 def claim_transfer(request: Request, form: FormDep, ctx: CtxDep, session: SessionDep,
                    profile: CookieProfile) -> Response:
     client = client_key(request)  # an IPv6 client cannot rotate within its /64
-    attempts = ctx.cache.incr(f"transfer-claims:{client}", ttl=60.0) or 0
+    allowed = ctx.cache.rate_limits.hit(CLAIMS, "transfer-claims", client)
     raw = str(form.get("code", ""))
-    if attempts > CLAIMS_PER_MINUTE:
+    if allowed is False:
         error, status = "transfer.throttled", 429
     else:
         claimed = claim_transfer_code(session, raw, utcnow())

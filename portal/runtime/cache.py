@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import threading
 import time
 import uuid
@@ -17,12 +18,32 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 import redis
+from cachetools import TLRUCache
+from limits.storage import MemoryStorage, RedisStorage
+from redis.exceptions import LockError, LockNotOwnedError
+from redis.lock import Lock as RedisLock
+
+from portal.runtime.ratelimits import RateLimits
 
 log = logging.getLogger(__name__)
 
 
+class Lock(Protocol):
+    """A lock with a time to live, held by one owner (a random token): only the owner can
+    extend or release it, so a lock that lapsed and was taken by someone else stays theirs."""
+
+    def acquire(self) -> bool | None:
+        """Take it if free; None when the store is unreachable."""
+        ...
+    def extend(self) -> bool:
+        """A new full time to live; False once it is no longer ours (lapsed, taken)."""
+        ...
+    def release(self) -> None: ...
+
+
 class Cache(Protocol):
     backend: str
+    rate_limits: RateLimits
 
     def get(self, key: str) -> bytes | None: ...
     def set(self, key: str, value: bytes, ttl: float | None = None) -> None: ...
@@ -31,14 +52,12 @@ class Cache(Protocol):
     def add(self, key: str, value: bytes, ttl: float) -> bool | None:
         """Set only if absent (a lock); None when the store is unreachable."""
         ...
-    def renew(self, key: str, owner: bytes, ttl: float) -> None:
-        """A new time to live for `key` if it still holds `owner` (a lease renewal): a lock
-        that lapsed and was taken by someone else is never extended for them."""
-        ...
-    def release(self, key: str, owner: bytes) -> None:
-        """Delete `key` only if it still holds `owner`."""
-        ...
+    def lock(self, key: str, ttl: float) -> Lock: ...
     def ping(self) -> bool: ...
+
+
+def _expiry_of(_key: str, item: tuple[bytes, float | None], _now: float) -> float:
+    return math.inf if item[1] is None else item[1]
 
 
 class MemoryCache:
@@ -47,25 +66,18 @@ class MemoryCache:
     backend = "memory"
 
     def __init__(self, max_items: int = 50_000) -> None:
-        self._data: dict[str, tuple[bytes, float | None]] = {}
+        # Each item carries its own expiry (None: none); past max_items the least recently
+        # used go first: a cache may forget, never grow without bound.
+        self._data: TLRUCache[str, tuple[bytes, float | None]] = TLRUCache(
+            maxsize=max_items, ttu=_expiry_of, timer=time.monotonic)
         self._lock = threading.Lock()
-        self._max_items = max_items
+        self.rate_limits = RateLimits(MemoryStorage())
 
     def _live(self, key: str) -> bytes | None:
         item = self._data.get(key)
-        if item is None:
-            return None
-        value, expires = item
-        if expires is not None and expires < time.monotonic():
-            del self._data[key]
-            return None
-        return value
+        return None if item is None else item[0]
 
     def _put(self, key: str, value: bytes, ttl: float | None) -> None:
-        if len(self._data) >= self._max_items:
-            # Drop the oldest insertions; a cache may forget, never grow without bound.
-            for old in list(self._data)[: self._max_items // 10]:
-                del self._data[old]
         self._data[key] = (value, time.monotonic() + ttl if ttl else None)
 
     def get(self, key: str) -> bytes | None:
@@ -100,28 +112,36 @@ class MemoryCache:
             self._put(key, value, ttl)
             return True
 
-    def renew(self, key: str, owner: bytes, ttl: float) -> None:
-        with self._lock:
-            if self._live(key) == owner:
-                self._data[key] = (owner, time.monotonic() + ttl)
-
-    def release(self, key: str, owner: bytes) -> None:
-        with self._lock:
-            if self._live(key) == owner:
-                del self._data[key]
+    def lock(self, key: str, ttl: float) -> Lock:
+        return _MemoryLock(self, key, ttl)
 
     def ping(self) -> bool:
         return True
 
 
-# Compare-and-act in one step on the Redis server (another worker may take a lapsed lock
-# between a GET and a PEXPIRE/DEL).
-_RENEW_IF_OWNER = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-return 0"""
-_RELEASE_IF_OWNER = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0"""
+class _MemoryLock:
+    """The in-process twin of redis-py's Lock: the key holds the owner's token."""
+
+    def __init__(self, cache: MemoryCache, key: str, ttl: float) -> None:
+        self._cache, self._key, self._ttl = cache, key, ttl
+        self._token = uuid.uuid4().hex.encode()
+
+    def acquire(self) -> bool | None:
+        return self._cache.add(self._key, self._token, self._ttl)
+
+    def extend(self) -> bool:
+        cache = self._cache
+        with cache._lock:
+            if cache._live(self._key) != self._token:
+                return False
+            cache._data[self._key] = (self._token, time.monotonic() + self._ttl)
+            return True
+
+    def release(self) -> None:
+        cache = self._cache
+        with cache._lock:
+            if cache._live(self._key) == self._token:
+                del cache._data[self._key]
 
 
 class RedisCache:
@@ -135,6 +155,8 @@ class RedisCache:
         )
         self._prefix = prefix
         self._down_until = 0.0
+        self.rate_limits = RateLimits(RedisStorage(
+            url, connection_pool=self._client.connection_pool, key_prefix=prefix + "limits"))
 
     def _call(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         # After a failure, skip Redis for a second instead of paying the timeout on every call.
@@ -142,6 +164,8 @@ class RedisCache:
             return None
         try:
             return fn(*args, **kwargs)
+        except LockError:
+            raise  # an answer about the lock's owner, not Redis being away
         except redis.RedisError as exc:
             self._down_until = time.monotonic() + 1.0
             log.warning("redis unavailable, serving without cache: %s", exc)
@@ -173,12 +197,9 @@ class RedisCache:
                             px=int(ttl * 1000))
         return None if result is None and time.monotonic() < self._down_until else bool(result)
 
-    def renew(self, key: str, owner: bytes, ttl: float) -> None:
-        self._call(self._client.eval, _RENEW_IF_OWNER, 1, self._prefix + key, owner,
-                   int(ttl * 1000))
-
-    def release(self, key: str, owner: bytes) -> None:
-        self._call(self._client.eval, _RELEASE_IF_OWNER, 1, self._prefix + key, owner)
+    def lock(self, key: str, ttl: float) -> Lock:
+        return _RedisLock(self, self._client.lock(self._prefix + key, timeout=ttl,
+                                                  blocking=False, thread_local=False))
 
     def ping(self) -> bool:
         try:
@@ -187,21 +208,46 @@ class RedisCache:
             return False
 
 
+class _RedisLock:
+    """redis-py's Lock (token-checked extend and release, done by Lua on the server), with
+    the cache's tolerance of Redis being away."""
+
+    def __init__(self, cache: RedisCache, lock: RedisLock) -> None:
+        self._cache, self._lock = cache, lock
+
+    def acquire(self) -> bool | None:
+        return self._cache._call(self._lock.acquire)
+
+    def extend(self) -> bool:
+        try:
+            self._cache._call(self._lock.reacquire)
+        except LockNotOwnedError:
+            return False  # lapsed, perhaps taken by another worker: theirs now
+        except LockError:
+            pass  # never taken (Redis was away at the start): nothing to extend
+        return True
+
+    def release(self) -> None:
+        with contextlib.suppress(LockError):  # not ours any more, or never taken
+            self._cache._call(self._lock.release)
+
+
 @contextlib.asynccontextmanager
 async def lease(cache: Cache, key: str, seconds: float) -> AsyncIterator[bool]:
     """Hold the lock `key` while the block runs. It is taken for `seconds` and renewed every
     third of that, so a holder killed outright (SIGKILL, a lost host) frees it within
     `seconds` instead of a long fixed TTL. Yields False when someone else holds it; True
     also when the store is unreachable (the work must then be safe to do twice)."""
-    owner = uuid.uuid4().hex.encode()  # only this holder may renew or release it
-    if cache.add(key, owner, seconds) is False:
+    lock = cache.lock(key, seconds)  # only this holder may extend or release it
+    if lock.acquire() is False:
         yield False
         return
 
     async def renew() -> None:
         while True:
             await asyncio.sleep(seconds / 3)
-            cache.renew(key, owner, seconds)
+            if not lock.extend():
+                return  # lapsed and perhaps taken: never extend someone else's
 
     renewing = asyncio.create_task(renew())
     try:
@@ -210,7 +256,7 @@ async def lease(cache: Cache, key: str, seconds: float) -> AsyncIterator[bool]:
         renewing.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewing
-        cache.release(key, owner)
+        lock.release()
 
 
 def make_cache(redis_url: str | None) -> Cache:

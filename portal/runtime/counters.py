@@ -8,6 +8,7 @@ counts since the last flush are lost if Redis itself is lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,6 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 import redis
+from redis.exceptions import LockError
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -138,14 +140,14 @@ class RedisCounters:
     def flush(self, engine: Engine) -> int:
         # One flusher at a time across processes: otherwise a second one would take the
         # first one's hash, still being written, for a leftover and count it twice.
-        token = uuid.uuid4().hex
-        if not self._client.set(FLUSH_LOCK, token, nx=True, px=FLUSH_LOCK_MS):
+        lock = self._client.lock(FLUSH_LOCK, timeout=FLUSH_LOCK_MS / 1000, blocking=False)
+        if not lock.acquire():
             return 0
         try:
             return self._flush_locked(engine)
         finally:
-            if self._client.get(FLUSH_LOCK) == token.encode():
-                self._client.delete(FLUSH_LOCK)
+            with contextlib.suppress(LockError):  # it lapsed: another flusher's now
+                lock.release()
 
     def _flush_locked(self, engine: Engine) -> int:
         # Leftovers of a flush that could not reach SQL go first.

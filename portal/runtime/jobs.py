@@ -1,8 +1,9 @@
 """Background work: the crawl job, on arq + Redis in production or in-process when embedded.
 
-Production: `mymachi scheduler` enqueues one `crawl_due` job per tick (the job id is the
-tick, so several schedulers enqueue it once) and `mymachi worker` processes jobs; crawl
-locks in the shared store keep one fetch of a source at a time across workers.
+Production: `mymachi scheduler` runs an arq cron job (unique: several schedulers run it once)
+that offers each tick's jobs to the workers' queue (the job id holds the tick, so each is
+queued once), and `mymachi worker` processes jobs; crawl locks in the shared store keep one
+fetch of a source at a time across workers.
 Embedded: the same `crawl_sources` runs on an asyncio task inside `mymachi serve`/`demo`.
 """
 
@@ -14,9 +15,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict
+from datetime import UTC
 from typing import Any
 
-from arq import create_pool
+from arq import create_pool, cron
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import in_progress_key_prefix
 from arq.worker import Worker, func
@@ -31,6 +33,7 @@ from portal.settings import Settings
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "mymachi:queue"
+SCHEDULER_QUEUE = "mymachi:scheduler"
 
 
 # --- embedded -----------------------------------------------------------------------------
@@ -160,6 +163,11 @@ async def _renew_leases(worker: Worker, pool: ArqRedis, lease: float) -> None:
 async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 10.0) -> None:
     """Run the arq worker until SIGTERM/SIGINT. When Redis goes away, the worker waits for
     it and carries on (arq alone would exit): jobs enqueued after Redis returns run."""
+    await _run_outliving_redis(lambda: make_worker(settings, ctx=ctx), "worker", retry_max)
+
+
+async def _run_outliving_redis(make: Callable[[], Worker], name: str,
+                               retry_max: float = 10.0) -> None:
     stop = asyncio.Event()
 
     def on_stop(_signal: object) -> None:
@@ -167,7 +175,7 @@ async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 
 
     delay = 1.0
     while True:
-        worker = make_worker(settings, ctx=ctx)
+        worker = make()
         worker.on_stop = on_stop
         started = time.monotonic()
         try:
@@ -178,7 +186,7 @@ async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 
                 return
             raise
         except (RedisError, OSError) as exc:
-            log.warning("worker lost Redis (%s); reconnecting in %.0f s", exc, delay)
+            log.warning("%s lost Redis (%s); reconnecting in %.0f s", name, exc, delay)
         finally:
             with contextlib.suppress(Exception):
                 await worker.close()
@@ -187,7 +195,7 @@ async def run_worker(settings: Settings, ctx: AppContext, *, retry_max: float = 
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), delay)
         if stop.is_set():
-            log.info("worker stopped while waiting for Redis")
+            log.info("%s stopped while waiting for Redis", name)
             return
         delay = min(delay * 2, retry_max)
 
@@ -235,23 +243,62 @@ def _counted(name: str) -> Iterator[None]:
         raise
 
 
-async def run_scheduler(settings: Settings, *, ticks: int | None = None) -> None:
-    """Enqueue `crawl_due` every tick (forever, or `ticks` times). Survives Redis restarts."""
+# --- scheduler (arq cron) -------------------------------------------------------------------
+# arq's cron runs inside a Worker, which also takes jobs from its queue: the scheduler is a
+# Worker of its own queue whose only job is the tick, so it never runs a crawl itself. The
+# tick job offers the real jobs under ids holding the tick number (`crawl_due:<tick>`), which
+# ops tools read and which keep them once per tick even if two ticks overlap.
+
+
+def cron_times(period: float) -> dict[str, Any]:
+    """arq cron's time sets for a tick of `period` seconds (UTC, so a tick starts where
+    time // period changes). Cron names times of the clock, so the period must divide a
+    minute, an hour or a day."""
+    seconds = int(period)
+    if seconds == period and seconds > 0:
+        if 60 % seconds == 0:
+            return {"second": set(range(0, 60, seconds))}
+        if seconds % 60 == 0 and 3600 % seconds == 0:
+            return {"minute": set(range(0, 60, seconds // 60)), "second": 0}
+        if seconds % 3600 == 0 and 86400 % seconds == 0:
+            return {"hour": set(range(0, 24, seconds // 3600)), "minute": 0, "second": 0}
+    raise ValueError(f"MYMACHI_SCHEDULER_TICK_SECONDS={period:g}: the scheduler's tick must "
+                     "be whole seconds dividing a minute, an hour or a day (e.g. 30, 300)")
+
+
+async def scheduler_tick_job(job_ctx: dict[str, Any]) -> int:
+    """Offer this tick's jobs to the workers; returns how many were new."""
+    settings: Settings = job_ctx["settings"]
+    pool: ArqRedis = job_ctx["redis"]
+    tick = int(time.time() // settings.scheduler_tick_seconds)
+    names = ["crawl_due", "flush_counters", "refit_scorer"]
+    if settings.jma_feed_url:
+        names.append("jma_alerts")
+    new = 0
+    for name in names:
+        with _counted(name):
+            job = await pool.enqueue_job(name, _job_id=f"{name}:{tick}", _queue_name=QUEUE_NAME)
+        JOBS_ENQUEUED.labels(name, "enqueued" if job is not None else "duplicate").inc()
+        new += job is not None
+    SCHEDULER_TICK.set_to_current_time()
+    return new
+
+
+def make_scheduler(settings: Settings) -> Worker:
     period = settings.scheduler_tick_seconds
-    done = 0
-    while ticks is None or done < ticks:
-        tick = int(time.time() // period)
-        try:
-            await enqueue_crawl(settings, tick=tick)
-            await enqueue_job(settings, "flush_counters", job_id=f"flush_counters:{tick}")
-            await enqueue_job(settings, "refit_scorer", job_id=f"refit_scorer:{tick}")
-            if settings.jma_feed_url:
-                await enqueue_job(settings, "jma_alerts", job_id=f"jma_alerts:{tick}")
-            SCHEDULER_TICK.set_to_current_time()
-        except OSError as exc:  # Redis away: try again next tick, jobs resume when it returns
-            log.warning("scheduler could not enqueue: %s", exc)
-        except Exception as exc:
-            log.warning("scheduler could not enqueue: %r", exc)
-        done += 1
-        if ticks is None or done < ticks:
-            await asyncio.sleep(max(0.0, (tick + 1) * period - time.time()))
+    tick = cron(scheduler_tick_job, name="scheduler_tick", unique=True, run_at_startup=True,
+                keep_result=2 * period, **cron_times(period))
+
+    async def startup(job_ctx: dict[str, Any]) -> None:
+        job_ctx["settings"] = settings
+
+    return Worker(functions=[], cron_jobs=[tick], redis_settings=redis_settings(settings),
+                  queue_name=SCHEDULER_QUEUE, on_startup=startup, max_jobs=1,
+                  timezone=UTC, handle_signals=True)
+
+
+async def run_scheduler(settings: Settings) -> None:
+    """Offer each tick's jobs until SIGTERM/SIGINT. Survives Redis restarts: a tick missed
+    while Redis was away is not made up, the next `crawl_due` crawls all that became due."""
+    cron_times(settings.scheduler_tick_seconds)  # a tick cron cannot name: fail at once
+    await _run_outliving_redis(lambda: make_scheduler(settings), "scheduler")

@@ -78,6 +78,8 @@ def test_counts_take_the_plural_form_of_each_language() -> None:
     assert tn("feed.days_left", 1, "ja") == "あと1日"
     assert tn("feed.days_left", 5, "ja") == "あと5日"
     assert tn("editor.test_ok", 1, "en") == "Fetched 1 article."
+    assert tn("feed.days_left", 0, "en") == "0 days left"  # CLDR: only exactly 1 is "one"
+    assert tn("feed.days_left", 21, "en") == "21 days left"
 
 
 def test_plural_entries_have_every_form_in_both_languages() -> None:

@@ -46,6 +46,15 @@ def test_add_is_a_lock(cache: Cache) -> None:
     assert cache.add("lock", b"1", ttl=5) is True
 
 
+def test_a_full_memory_cache_forgets_the_least_recently_used() -> None:
+    cache = MemoryCache(max_items=3)
+    for key in ("a", "b", "c"):
+        cache.set(key, b"1")
+    assert cache.get("a") == b"1"  # read: now the most recently used
+    cache.set("d", b"1")
+    assert [cache.get(k) for k in ("a", "b", "c", "d")] == [b"1", None, b"1", b"1"]
+
+
 def test_redis_away_is_a_miss_not_an_error() -> None:
     cache = RedisCache("redis://127.0.0.1:1/0")  # nothing listens on port 1
     assert cache.get("k") is None
@@ -67,3 +76,13 @@ async def test_a_lapsed_lease_taken_by_another_worker_stays_theirs(cache: Cache)
     assert cache.get("lock:crawl:7") == b"worker-b"  # still B's after A let go
     async with lease(cache, "lock:crawl:7", 5) as again:
         assert again is False  # B holds it
+
+
+async def test_a_held_lease_is_extended_while_its_work_runs(cache: Cache) -> None:
+    async with lease(cache, "lock:crawl:8", 0.3) as mine:
+        assert mine
+        await asyncio.sleep(0.7)  # past its time to live twice: renewed meanwhile
+        async with lease(cache, "lock:crawl:8", 5) as other:
+            assert other is False
+    async with lease(cache, "lock:crawl:8", 5) as again:
+        assert again  # released on the way out
