@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, Fetcher, SiteMemory, SourceSpec, crawl_source
 from portal.context import AppContext
-from portal.db.models import Article, Source
+from portal.db.models import Article, Source, utcnow
 from portal.db.session import session_scope
+from portal.ingest.fetcher import make_fetcher
 from portal.ingest.labelling import label_with_artifact
-from portal.ingest.sources import due_sources, record_failure, record_outcome, spec_of, utcnow
+from portal.ingest.sources import due_sources, record_failure, record_outcome, spec_of
 from portal.ingest.store import KnownIndex, known_index, store_records
 from portal.metrics import CRAWL_ARTICLES, CRAWL_OUTCOMES, CRAWL_SECONDS, source_key
 from portal.runtime.cache import lease
@@ -373,9 +374,6 @@ async def crawl_sources(
             if on_progress:
                 on_progress(done, len(plan))
 
-    async with Fetcher(
-        allow=settings.crawl_allow, timeout=settings.crawl_timeout_seconds,
-        memory=site_memory(ctx),
-    ) as fetcher:
+    async with make_fetcher(settings, site_memory(ctx)) as fetcher:
         await asyncio.gather(*(one(sid, spec, fetcher) for sid, spec in plan))
     return report

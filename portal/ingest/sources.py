@@ -6,7 +6,7 @@ import random
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -135,10 +135,6 @@ def record_failure(source: Source, error: CrawlError, now: datetime) -> None:
 
 def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.department, Source.id)))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- the city's sources file ------------------------------------------------------------------

@@ -9,11 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile
+from portal.db.models import Article, Profile, utcnow
 from portal.editorial import analytics
 from portal.editorial.notices import notices_for
 from portal.feed.ranking import personal_feed
-from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     ProfileInput,
     add_feedback,

@@ -6,10 +6,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from crawlers import Fetcher, fetch_url
+from crawlers import fetch_url
 from portal.db.models import AuditLog, Editor, Source
 from portal.editorial.editors import ROLES, EditorError, create_editor
 from portal.editorial.notices import audit
+from portal.ingest.fetcher import make_fetcher
 from portal.ingest.sources import add_source, health_of, list_sources
 from portal.routes.deps import (
     AdminRole,
@@ -115,8 +116,7 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
                        values={"url": url, "department": department})
     if form.get("action") != "add":
         # A test fetch exactly as the crawler would do it, shown before anything is saved.
-        async with Fetcher(allow=ctx.settings.crawl_allow,
-                           timeout=ctx.settings.crawl_timeout_seconds) as fetcher:
+        async with make_fetcher(ctx.settings) as fetcher:
             outcome = await fetch_url(url, fetcher)
         return _render(request, "pages/editor_sources.html", editor=editor, sources=listed,
                        preview=outcome, preview_records=outcome.records[:PREVIEW_RECORDS],

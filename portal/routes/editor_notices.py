@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
-from portal.db.models import Editor, Notice
+from portal.db.models import Editor, Notice, utcnow
 from portal.editorial.notices import (
     SEVERITIES,
     NoticeError,
@@ -22,7 +22,6 @@ from portal.editorial.notices import (
     update_notice,
 )
 from portal.i18n import JST
-from portal.ingest.sources import utcnow
 from portal.routes.deps import (
     CsrfChecked,
     CtxDep,

@@ -11,9 +11,8 @@ from fastapi import APIRouter, Request
 from sse_starlette.sse import EventSourceResponse
 
 from portal.context import AppContext
-from portal.db.models import Notice, Profile
+from portal.db.models import Notice, Profile, utcnow
 from portal.editorial.notices import active_notices, filter_for
-from portal.ingest.sources import utcnow
 from portal.metrics import NOTICE_FANOUT_SECONDS, SSE_STREAMS
 from portal.routes.deps import CtxDep, profile_from_cookie, request_language
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from portal.db.models import Article
+from portal.db.models import Article, utcnow
 from portal.editorial.notices import notices_for
 from portal.feed.ranking import personal_feed
 from portal.feed.strips import upcoming_strips
@@ -23,7 +23,6 @@ from portal.feed.syndication import (
     reset_feed_token,
 )
 from portal.i18n import t
-from portal.ingest.sources import utcnow
 from portal.residents.devices import (
     active_code_expiry,
     claim_transfer_code,

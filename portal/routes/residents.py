@@ -15,14 +15,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile
+from portal.db.models import Article, Profile, utcnow
 from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
 from portal.feed.ranking import FeedItem, personal_feed, preview_feed
 from portal.feed.search import ArticleQuery, find_articles
 from portal.feed.strips import feed_strips
 from portal.i18n import JST, LANG_COOKIE_MAX_AGE, normalize_language
-from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     FEEDBACK_KINDS,
     ProfileInput,

@@ -11,10 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from portal.app import create_app
-from portal.db.models import Article, Notice
+from portal.db.models import Article, Notice, utcnow
 from portal.editorial.notices import PageNotices
 from portal.feed.cards import CardCache
-from portal.ingest.sources import utcnow
 from portal.metrics import FEEDS_SERVED
 from tests.portal.conftest import crawled_demo_city
 from tests.portal.editor_helpers import login_as

@@ -136,9 +136,8 @@ def test_no_feedback_means_no_feedback_events_in_the_shared_ranking(make_ctx, sq
                                                                     ) -> None:
     # Feedback given while a page is being made (after its feedback sets were read) must not
     # shape the ranking cached for everyone with the same interests.
-    from portal.db.models import Feedback, Profile
+    from portal.db.models import Feedback, Profile, utcnow
     from portal.feed.ranking import profile_spec
-    from portal.ingest.sources import utcnow
 
     ctx = make_ctx(sqlite_url)
     health, _ = _sources(ctx)

@@ -12,10 +12,11 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from crawlers import Fetcher, SourceSpec, crawl_source
+from crawlers import SourceSpec, crawl_source
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
 from portal.ingest.crawl import _label_ahead, crawl_sources, store_outcome
+from portal.ingest.fetcher import make_fetcher
 from portal.scoring.models import scorers
 from recommender.labels import TextLabels, label_texts, scoring_text
 from tests.portal.conftest import add_demo_sources
@@ -37,7 +38,7 @@ def _crawled_ctx(make_ctx, sqlite_url: str, demo_city):  # type: ignore[no-untyp
 
 async def _fresh_outcome(ctx, source_url: str):  # type: ignore[no-untyped-def]
     """The source read again as if nothing were stored: every entry comes back as a record."""
-    async with Fetcher(allow=ctx.settings.crawl_allow) as fetcher:
+    async with make_fetcher(ctx.settings) as fetcher:
         return await crawl_source(SourceSpec(url=source_url, department="テスト課"), fetcher)
 
 
