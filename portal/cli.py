@@ -186,7 +186,10 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
 
         import uvloop
 
-        report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
+        try:
+            report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
+        finally:
+            ctx.close()  # the crawl pool's processes, if settings asked for them
     typer.echo(f"{report.sources} sources, {report.new_articles} new articles, "
                f"{report.updated_articles} updated, {report.not_modified} unchanged, "
                f"{report.failed} failed")

@@ -209,7 +209,7 @@ def _cached_feed_html(request: Request, ctx: AppContext, session: Any, profile: 
     values = {**context, "strips": strips, "feedback": feedback, "notices_slot": NOTICES_SLOT,
               "next_offset": offset + PAGE_SIZE if len(items) == PAGE_SIZE else None}
     env = request.app.state.templates.env
-    values["items"] = request.app.state.cards.with_html(env, items, values, today)
+    values["items"] = ctx.cards.with_html(env, items, values, today)
     if block is None:
         html = env.get_template("pages/feed.html").render(values)
     else:
@@ -250,7 +250,7 @@ def _feed_response(request: Request) -> Response:
         shown_notices = notices_on_page(ctx, session, profile, now)
         # Rendered once per language and notices shown (most pages: none), not per page.
         template = request.app.state.templates.env.get_template("fragments/notices.html")
-        notices = request.app.state.active_notices.render(
+        notices = ctx.notices.render(
             ("page", context["lang"],
              *[(n.id, n.severity, n.title, n.body) for n in shown_notices]),
             lambda: template.render(request=request, lang=context["lang"],
