@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, Fetcher, SourceSpec, crawl_source
+from crawlers.errors import internal_error
 from portal.context import AppContext
 from portal.db.models import Source, utcnow
 from portal.db.session import session_scope
@@ -293,12 +294,12 @@ async def crawl_sources(
                         time.perf_counter() - started)
             labelled = await label_ahead(ctx, outcome, cpu)
             await stores.store(StoreItem(source_id, outcome, labelled))
-        except Exception as exc:  # a bug in one source's path must not stop the others
+        except Exception:  # a bug in one source's path must not stop the others
+            # The traceback is for the log; editors see internal_error in plain words.
             log.exception("crawl of source %s failed", source_id)
             failure = CrawlReport()  # counted here, on the loop: stores count here too
-            await asyncio.to_thread(
-                _store_failure, ctx, source_id, CrawlError("parse_error", repr(exc)[:300]),
-                failure)
+            await asyncio.to_thread(_store_failure, ctx, source_id, internal_error(spec.url),
+                                    failure)
             report.merge(failure)
         finally:
             await held.aclose()
