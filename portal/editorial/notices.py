@@ -200,9 +200,9 @@ class NoticesSnapshot:
         """For a page render: the active notices as of the latest change this process knows
         of; a read, when one is due, goes through the request's `session`."""
         notices, reading, mine = self._join((self._live.sequence, self._live.published))
-        if mine:
+        if mine is not None:
             assert reading is not None
-            notices = self._read(reading, lambda: _read_not_ended(session, now))
+            notices = self._read(reading, mine, lambda: _read_not_ended(session, now))
         elif notices is None:
             assert reading is not None
             notices = reading.result()
@@ -213,9 +213,9 @@ class NoticesSnapshot:
         any recent read will do). Of a thousand streams woken by one change, the first
         reads (in a worker thread, with a session of its own); the others await its read."""
         notices, reading, mine = self._join((change, 0))
-        if mine:
+        if mine is not None:
             assert reading is not None
-            notices = await asyncio.to_thread(self._read, reading, self._read_own)
+            notices = await asyncio.to_thread(self._read, reading, mine, self._read_own)
         elif notices is None:
             assert reading is not None
             notices = await asyncio.wrap_future(reading)
@@ -230,24 +230,24 @@ class NoticesSnapshot:
         return html
 
     def _join(self, wanted: Change
-              ) -> tuple[list[Notice] | None, Future[list[Notice]] | None, bool]:
-        """(the snapshot, if fresh for `wanted`; else the read to wait for, and whether
-        this caller owns it and must do it)."""
+              ) -> tuple[list[Notice] | None, Future[list[Notice]] | None, Change | None]:
+        """(the snapshot, if fresh for `wanted`; else the read to wait for, and, when this
+        caller must do that read, the change it reads for)."""
         with self._lock:
             if _covers(self._read_for, wanted) and (
                     time.monotonic() - self._read_at <= SNAPSHOT_MAX_AGE):
-                return self._notices, None, False
+                return self._notices, None, None
             if self._reading is not None and _covers(self._reading_for, wanted):
-                return None, self._reading, False
+                return None, self._reading, None
             # Everything this process knows of now is in the read about to start.
             known = (self._live.sequence, self._live.published)
             self._reading = Future()
             self._reading_for = (max(known[0], wanted[0]), max(known[1], wanted[1]))
-            return None, self._reading, True
+            return None, self._reading, self._reading_for
 
-    def _read(self, reading: Future[list[Notice]], read: Callable[[], list[Notice]]
-              ) -> list[Notice]:
-        read_for, started = self._reading_for, time.monotonic()
+    def _read(self, reading: Future[list[Notice]], read_for: Change,
+              read: Callable[[], list[Notice]]) -> list[Notice]:
+        started = time.monotonic()
         try:
             notices = read()
         except BaseException as exc:
