@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import logging
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 from crawlers.dates import resolve_published
 from crawlers.dedupe import content_hash, dedup_key, fingerprint_text, near_dup_keys
 from crawlers.encoding import detect_and_decode
-from crawlers.errors import CrawlError
+from crawlers.errors import CrawlError, internal_error
 from crawlers.extract import (
     ATTACHMENT_EXTENSIONS,
     ExtractedPage,
@@ -41,6 +42,8 @@ from crawlers.normalize import (
 )
 from crawlers.records import ArticleRecord, ListingEntry
 from crawlers.sanitize import sanitize_html
+
+log = logging.getLogger(__name__)
 
 SUMMARY_CHARS = 200
 # Links straight to documents (common in municipal feeds): the record points at the file.
@@ -113,8 +116,9 @@ async def crawl_article(
         ), None
     except CrawlError as exc:  # the page was fetched but could not be read (too deep, …)
         error = exc
-    except Exception as exc:  # a parser bug on one page must not lose the article
-        error = CrawlError("parse_error", f"{entry.url}: {type(exc).__name__}: {exc}")
+    except Exception:  # a parser bug on one page must not lose the article
+        log.exception("reading the page %s failed unexpectedly", entry.url)
+        error = internal_error(entry.url)
     record = await run_cpu(
         cpu, page_record, None, entry, department, source_url, fetched_at, now, error.kind
     )

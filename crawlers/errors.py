@@ -17,6 +17,7 @@ CrawlErrorKind = Literal[
     "parse_error",
     "empty",
     "invalid_url",
+    "internal_error",  # a bug in the crawl itself, not the site's doing (details in the log)
 ]
 
 
@@ -46,6 +47,15 @@ class CrawlError(Exception):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.detail}"
+
+
+def internal_error(where: str) -> CrawlError:
+    """An unexpected exception inside a crawl (a bug, not the site's doing), as editors see
+    it: a stable kind and plain words, never a Python repr. The caller logs the traceback."""
+    return CrawlError(
+        "internal_error",
+        f"{where}: an unexpected error in the crawler itself; the details are in the server log",
+    )
 
 
 def _rebuild(

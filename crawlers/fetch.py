@@ -1,4 +1,5 @@
-"""HTTP for the crawler: politeness, robots.txt, conditional GET, size caps, SSRF-guarded redirects.
+"""HTTP for the crawler: conditional GET, size caps, SSRF-guarded redirects (politeness.py: per-site
+spacing, robots.txt and pauses).
 
 `Fetcher` is the only place in crawlers/ that touches the network. Every failure leaves it as a
 `CrawlError` with a stable kind and a plain-words detail; callers never see httpx exceptions.
@@ -7,18 +8,16 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import ssl
 import sys
-import time
-from dataclasses import dataclass, field
 from types import TracebackType
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from crawlers.compression import ACCEPT_ENCODING, BoundedDecoder
 from crawlers.errors import CrawlError, CrawlErrorKind
+from crawlers.politeness import Site, check_pause, check_url, site_key
 from crawlers.response import (
     FetchResponse,
     describe_status,
@@ -26,7 +25,7 @@ from crawlers.response import (
     network_error,
     parse_retry_after,
 )
-from crawlers.robots import MAX_ROBOTS_BYTES, crawl_delay, is_allowed
+from crawlers.robots import MAX_ROBOTS_BYTES
 from crawlers.sites import RobotsState, SiteMemory, read_robots
 from crawlers.ssrf import AddressPolicy, GuardedTransport, check_host
 
@@ -46,21 +45,7 @@ ACCEPT = (
     "text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-DEFAULT_POLITENESS_DELAY = 0.5
 DEFAULT_429_PAUSE = 60.0  # a 429 without Retry-After still means "slow down"
-
-
-@dataclass(slots=True)
-class _Host:
-    """Per-host state of one Fetcher: concurrency slots, politeness clock, robots loading."""
-
-    slots: asyncio.Semaphore
-    clock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    next_start: float = 0.0
-    robots: RobotsState | None = None
-    robots_task: asyncio.Task[RobotsState] | None = None
-    loopback: bool = False
-    client: httpx.AsyncClient | None = None
 
 
 class Fetcher:
@@ -106,7 +91,7 @@ class Fetcher:
         self.politeness_delay = None if politeness_delay is None else max(0.0, politeness_delay)
         self.respect_robots = respect_robots
         self.memory = memory if memory is not None else SiteMemory()
-        self._hosts: dict[str, _Host] = {}
+        self._sites: dict[str, Site] = {}
         self._entered = False
         self._ssl: ssl.SSLContext | None = None
 
@@ -122,14 +107,10 @@ class Fetcher:
         tb: TracebackType | None,
     ) -> None:
         self._entered = False
-        for host in self._hosts.values():
-            if host.robots_task is not None and not host.robots_task.done():
-                host.robots_task.cancel()
-            if host.client is not None:
-                await host.client.aclose()
-                host.client = None
+        for site in self._sites.values():
+            await site.close()
 
-    def _client_for(self, host: _Host) -> httpx.AsyncClient:
+    def _client_for(self, host: Site) -> httpx.AsyncClient:
         """One small connection pool per site: httpcore checks every idle connection of a
         pool on each request, so one shared pool of hundreds of sites costs O(sites) each."""
         if host.client is None:
@@ -207,18 +188,18 @@ class Fetcher:
         current = url
         hops: list[str] = []
         while True:
-            parts = _check_url(current)
-            site = _site_key(parts.scheme, parts.netloc)
-            host = self._host(site)
-            self._check_pause(site, current)
+            parts = check_url(current)
+            site = site_key(parts.scheme, parts.netloc)
+            host = self._site(site)
+            check_pause(self.memory, site, current)
             async with asyncio.timeout(self.connect_timeout):  # SSRF: before any request
                 await check_host(parts.hostname or "", self.policy, parts.port)
             if check_robots and self.respect_robots:
-                await self._check_robots(current, site, host)
+                await host.check_robots(self.memory, site, current, self._load_robots)
             async with host.slots:
-                await self._wait_turn(host)
+                await host.wait_turn(self.politeness_delay)
                 # Again now: a request that held the slot may have just been told to wait.
-                self._check_pause(site, current)
+                check_pause(self.memory, site, current)
                 # The deadline covers the exchange itself, not the wait for a polite turn.
                 async with asyncio.timeout(self.total_timeout):
                     client = self._client_for(host)
@@ -314,64 +295,11 @@ class Fetcher:
         if not self._entered:
             raise RuntimeError("use Fetcher as an async context manager")
 
-    def _host(self, site: str) -> _Host:
-        host = self._hosts.get(site)
-        if host is None:
-            hostname = (urlsplit(site).hostname or "").lower()
-            host = _Host(
-                slots=asyncio.Semaphore(self.per_host_concurrency),
-                loopback=hostname == "localhost" or _is_loopback_literal(hostname),
-            )
-            self._hosts[site] = host
-        return host
-
-    def _check_pause(self, site: str, url: str) -> None:
-        paused = self.memory.paused(site)
-        if paused is not None:
-            left, cause = paused
-            raise CrawlError(
-                cause.kind,
-                f"{url}: not requested; the site asked us to wait, {left:.0f} s to go "
-                f"(after: {cause.detail})",
-                status=cause.status,
-                retry_after=left,
-            )
-
-    async def _wait_turn(self, host: _Host) -> None:
-        """Politeness: space request starts to one host by the delay (or robots Crawl-delay)."""
-        delay = self.politeness_delay
-        if delay is None:
-            delay = 0.0 if host.loopback else DEFAULT_POLITENESS_DELAY
-        rules = host.robots.rules if host.robots is not None else None
-        delay = max(delay, crawl_delay(rules) or 0.0)
-        if delay <= 0:
-            return
-        async with host.clock:
-            now = time.monotonic()
-            wait = host.next_start - now
-            host.next_start = max(now, host.next_start) + delay
-        if wait > 0:
-            await asyncio.sleep(wait)
-
-    async def _check_robots(self, url: str, site: str, host: _Host) -> None:
-        state = self.memory.robots(site)
-        if state is None:
-            if host.robots_task is None or host.robots_task.done():
-                host.robots_task = asyncio.ensure_future(self._load_robots(site))
-            state = await asyncio.shield(host.robots_task)
-        host.robots = state
-        if state.error is not None:
-            left = max(0.0, state.expires - time.monotonic())
-            raise CrawlError(
-                state.error.kind,
-                f"{url}: not requested; {state.error.detail}",
-                status=state.error.status,
-                retry_after=left,
-            )
-        if not is_allowed(state.rules, url):
-            raise CrawlError(
-                "robots_disallowed", f"{url}: the site's robots.txt asks crawlers not to read it"
-            )
+    def _site(self, key: str) -> Site:
+        site = self._sites.get(key)
+        if site is None:
+            site = self._sites[key] = Site.open(key, self.per_host_concurrency)
+        return site
 
     async def _load_robots(self, site: str) -> RobotsState:
         async def get(address: str) -> bytes:
@@ -381,30 +309,3 @@ class Fetcher:
             return response.content
 
         return await read_robots(self.memory, site, get)
-
-
-def _site_key(scheme: str, netloc: str) -> str:
-    return f"{scheme.lower()}://{netloc.lower()}"
-
-
-def _is_loopback_literal(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_url(url: str) -> SplitResult:
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        raise CrawlError("invalid_url", f"{url!r}: not a usable address ({exc})") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise CrawlError("invalid_url", f"{url!r}: only http and https addresses can be crawled")
-    if not parts.hostname:
-        raise CrawlError("invalid_url", f"{url!r}: the address has no host name")
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise CrawlError("invalid_url", f"{url!r}: not a usable address ({exc})") from None
-    return parts

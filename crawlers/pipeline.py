@@ -12,6 +12,7 @@ itself is unchanged). Everything else is skipped without a request.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Container, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 from crawlers.articles import build_record, crawl_article, listing_hash, run_cpu
 from crawlers.encoding import detect_and_decode
-from crawlers.errors import CrawlError
+from crawlers.errors import CrawlError, internal_error
 from crawlers.extract import ExtractedPage, extract_page
 from crawlers.fetch import Fetcher, FetchResponse
 from crawlers.listing import (
@@ -40,6 +41,8 @@ from crawlers.records import (
     SourceSpec,
     record_to_dict,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = ["build_record", "crawl_source", "detect_kind", "fetch_url", "record_to_dict"]
 
@@ -84,8 +87,9 @@ async def crawl_source(
             outcome.last_modified = listing.response.last_modified
     except CrawlError as exc:
         outcome.error = exc
-    except Exception as exc:  # a bug must not take the scheduler down with it
-        outcome.error = CrawlError("parse_error", f"{spec.url}: {type(exc).__name__}: {exc}")
+    except Exception:  # a bug must not take the scheduler down with it
+        log.exception("crawling %s failed unexpectedly", spec.url)
+        outcome.error = internal_error(spec.url)
     return outcome
 
 
@@ -230,8 +234,9 @@ async def fetch_url(url: str, fetcher: Fetcher, *, cpu: Executor | None = None) 
             outcome.last_modified = listing.response.last_modified
     except CrawlError as exc:
         outcome.error = exc
-    except Exception as exc:
-        outcome.error = CrawlError("parse_error", f"{url}: {type(exc).__name__}: {exc}")
+    except Exception:
+        log.exception("fetching %s failed unexpectedly", url)
+        outcome.error = internal_error(url)
     return outcome
 
 

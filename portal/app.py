@@ -18,9 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from portal.context import AppContext
-from portal.feed.cards import CardCache
 from portal.i18n import t
-from portal.ingest.crawl import shutdown_crawl_pools
 from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
@@ -75,8 +73,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         if stop is not None:
             await stop()
         await ctx.live.stop()
-        await asyncio.to_thread(shutdown_crawl_pools)  # embedded crawls with processes
-        ctx.engine.dispose()
+        await asyncio.to_thread(ctx.close)  # embedded crawls' pool processes, connections
 
     app = FastAPI(
         title="mymachi", version="0.1.0", lifespan=lifespan,
@@ -84,9 +81,6 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     )
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
-    app.state.cards = CardCache()
-    app.state.live = ctx.live
-    app.state.active_notices = live.ActiveNotices()
     app.add_middleware(
         SessionMiddleware, secret_key=settings.session_secret, session_cookie="mymachi_editor",
         same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,

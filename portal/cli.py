@@ -186,7 +186,10 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
 
         import uvloop
 
-        report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
+        try:
+            report = uvloop.run(crawl_sources(ctx, force=force, on_progress=advance))
+        finally:
+            ctx.close()  # the crawl pool's processes, if settings asked for them
     typer.echo(f"{report.sources} sources, {report.new_articles} new articles, "
                f"{report.updated_articles} updated, {report.not_modified} unchanged, "
                f"{report.failed} failed")
@@ -197,12 +200,13 @@ def crawl(force: bool = typer.Option(False, help="Crawl every source, due or not
 @app.command()
 def fetch(url: str, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Fetch and parse one feed or page as the crawler would."""
-    from crawlers import Fetcher, fetch_url, record_to_dict
+    from crawlers import fetch_url, record_to_dict
+    from portal.ingest.fetcher import make_fetcher
 
     logging.disable(logging.CRITICAL)  # the answer or one line of error, nothing else
 
     async def run():  # type: ignore[no-untyped-def]
-        async with Fetcher(allow=Settings().crawl_allow) as fetcher:
+        async with make_fetcher(Settings()) as fetcher:
             return await fetch_url(url, fetcher)
 
     try:

@@ -5,16 +5,26 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawlers import SiteMemory
 from portal.db.session import make_engine, make_session_factory
 from portal.runtime.cache import Cache, make_cache
 from portal.runtime.counters import Counters, MemoryCounters, make_counters
 from portal.runtime.live import LiveNotices
 from portal.settings import Settings
 from recommender.taxonomy import Area, Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from portal.editorial.notices import NoticesSnapshot
+    from portal.feed.cards import CardCache
+    from portal.feed.ranking import CandidateStore
+    from portal.feed.strips import StripPool
+    from portal.ingest.pools import CrawlPools
+    from portal.scoring.models import ScorerHolder
 
 CITY_FILE = Path("mymachi-city.toml")
 
@@ -59,6 +69,33 @@ class AppContext:
     city: City = field(default_factory=City)
     live: LiveNotices = field(default_factory=LiveNotices)
     counters: Counters = field(default_factory=MemoryCounters)
+    # Process-wide state, one of each per context (not module globals): a second app or a
+    # test in the same process shares none of it. Made in __post_init__.
+    scorers: ScorerHolder = field(init=False, repr=False)  # the fitted scorer models in use
+    candidates: CandidateStore = field(init=False, repr=False)  # the ranking candidate matrix
+    strips: StripPool = field(init=False, repr=False)  # deadlines and events above feeds
+    cards: CardCache = field(init=False, repr=False)  # rendered feed cards
+    notices: NoticesSnapshot = field(init=False, repr=False)  # notices for pages and streams
+    crawl_pools: CrawlPools = field(init=False, repr=False)  # shut down with the context
+    # robots.txt and Retry-After pauses outlive one crawl cycle.
+    site_memory: SiteMemory = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # These modules import this one (for AppContext), so they are imported here.
+        from portal.editorial.notices import NoticesSnapshot
+        from portal.feed.cards import CardCache
+        from portal.feed.ranking import CandidateStore
+        from portal.feed.strips import StripPool
+        from portal.ingest.pools import CrawlPools
+        from portal.scoring.models import ScorerHolder
+
+        self.scorers = ScorerHolder()
+        self.candidates = CandidateStore()
+        self.strips = StripPool()
+        self.cards = CardCache()
+        self.notices = NoticesSnapshot(self.live, self.sessions)
+        self.crawl_pools = CrawlPools()
+        self.site_memory = SiteMemory()
 
     @classmethod
     def build(cls, settings: Settings) -> AppContext:
@@ -98,3 +135,8 @@ class AppContext:
 
     def bump_articles_version(self) -> None:
         self.cache.incr("articles:version")
+
+    def close(self) -> None:
+        """End what this context started: its crawl pools' processes, its connections."""
+        self.crawl_pools.shutdown()
+        self.engine.dispose()

@@ -105,8 +105,7 @@ class BacklogCollector(Collector):
             client.close()
 
     def _due(self) -> int | None:
-        from portal.db.models import Source
-        from portal.ingest.sources import utcnow
+        from portal.db.models import Source, utcnow
 
         query = select(func.count(Source.id)).where(
             Source.paused.is_(False),

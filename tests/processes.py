@@ -1,7 +1,7 @@
 """The production pieces (`mymachi migrate/serve/worker/scheduler`) as real processes.
 
-Shared by the production-shape and fault tests: the same environment, the same way to start
-a command with its log in a file, and to wait until the web process answers.
+Shared by the ops (production shape, scale-out) and fault tests: the same environment, the
+same way to start a command with its log in a file, and to wait until a web process answers.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.portal.conftest import city_file
 
@@ -56,37 +57,61 @@ def production_env(tmp_path: Path, database_url: str, redis_url: str | None,
 
 
 class Processes:
-    """`mymachi` commands started in the background, each logging to logs/<name>.log."""
+    """`mymachi` commands started by one test, each logging to logs/<name>.log under `cwd`;
+    `stop()` ends them all (SIGTERM, then SIGKILL)."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env, self.cwd = env, cwd
         self.logs = cwd / "logs"
-        self.logs.mkdir(exist_ok=True)
+        self.logs.mkdir(parents=True, exist_ok=True)
         self.started: dict[str, subprocess.Popen[bytes]] = {}
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[bytes]:
-        """A command that runs to the end (migrate, source add)."""
-        return subprocess.run([MYMACHI, *args], env=self.env, cwd=self.cwd, check=True,
-                              capture_output=True)
+    def run(self, *args: str, cwd: Path | None = None) -> str:
+        """Run a one-shot command (migrate, source add) to the end; its output."""
+        proc = subprocess.run([MYMACHI, *args], env=self.env, cwd=cwd or self.cwd,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0, f"mymachi {' '.join(args)}:\n{proc.stdout}{proc.stderr}"
+        return proc.stdout
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        out = (self.logs / f"{name}.log").open("ab")
-        proc = subprocess.Popen([MYMACHI, *args], env=self.env, cwd=self.cwd, stdout=out,
-                                stderr=subprocess.STDOUT)
+    def start(self, name: str, *args: str, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+        """Start a long-running command; `name` names its log file (a restart appends)."""
+        with (self.logs / f"{name}.log").open("ab") as out:  # the child has its own descriptor
+            proc = subprocess.Popen([MYMACHI, *args], env=self.env, cwd=cwd or self.cwd,
+                                    stdout=out, stderr=subprocess.STDOUT)
         self.started[name] = proc
         return proc
 
-    def serve(self, port: int) -> str:
-        self.start("web", "serve", "--port", str(port))
+    def serve(self, port: int, name: str = "web") -> str:
+        """`mymachi serve` on `port`, once it answers; its base URL."""
+        self.start(name, "serve", "--port", str(port))
         base = f"http://127.0.0.1:{port}"
-        wait_healthy(base, self.started["web"])
+        self.wait_healthy(name, base)
         return base
 
-    def log_text(self, chars: int = 800) -> str:
-        return "\n".join(f"--- {p.name}\n" + p.read_text(errors="replace")[-chars:]
-                         for p in sorted(self.logs.iterdir()))
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
 
-    def stop_all(self) -> None:
+    def tails(self, chars: int = 1500) -> str:
+        """The end of every started command's log, for assertion messages."""
+        return "\n".join(f"--- {name}\n{self.log(name)[-chars:]}" for name in self.started)
+
+    def wait_healthy(self, name: str, base: str, timeout: float = 90) -> dict[str, Any]:
+        """Poll GET /healthz of the server `name` until it answers 200; its JSON body."""
+        proc = self.started[name]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, f"{name} exited ({proc.returncode}):\n{self.log(name)}"
+            try:
+                status, body = http_get(base + "/healthz", timeout=2)
+                if status == 200:
+                    return json.loads(body)  # type: ignore[no-any-return]
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{name}: no 200 from /healthz in {timeout:.0f} s\n"
+                             f"{self.log(name)[-2000:]}")
+
+    def stop(self) -> None:
         stop_processes(self.started.values())
 
 
@@ -104,25 +129,10 @@ def stop_processes(procs: Iterable[subprocess.Popen[bytes]]) -> None:
             proc.wait(5)
 
 
-def wait_healthy(base: str, proc: subprocess.Popen[bytes] | None = None,
-                 timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the web process exited with {proc.returncode}")
-        try:
-            if http_get(base + "/healthz", timeout=2)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{base} did not become healthy within {timeout:.0f} s")
-
-
 def processes_in(env: dict[str, str], cwd: Path) -> Iterator[Processes]:
     """For a fixture: yields the runner, stops whatever it started afterwards."""
     procs = Processes(env, cwd)
     try:
         yield procs
     finally:
-        procs.stop_all()
+        procs.stop()

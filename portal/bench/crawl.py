@@ -215,7 +215,23 @@ def _serve(conn: Any, sources: int, hosts: int, items: int) -> None:
 
 
 class _NoScoring:
-    def score(self, *args: object) -> None:
+    """A context's scorers that label nothing: the crawler's own share of a crawl."""
+
+    def loaded_artifact(self) -> None:
+        return None
+
+    def labels_for_ingest(self, *args: object) -> _NoLabels:
+        return _NoLabels()
+
+
+class _NoLabels:
+    def add_known(self, *args: object) -> None:
+        return None
+
+    def before_write(self, *args: object) -> None:
+        return None
+
+    def after_write(self, *args: object) -> None:
         return None
 
 
@@ -247,7 +263,6 @@ def run(*, sources: int, hosts: int, items: int, new_share: float, new_items: in
     from portal.context import AppContext
     from portal.db.models import Article
     from portal.db.session import migrate, session_scope
-    from portal.ingest import crawl as crawl_service
     from portal.ingest.crawl import crawl_sources
     from portal.ingest.sources import add_source
     from portal.settings import Settings
@@ -258,9 +273,6 @@ def run(*, sources: int, hosts: int, items: int, new_share: float, new_items: in
     city.start()
     folder = tempfile.mkdtemp(prefix="mymachi-bench-crawl-")
     cpu: Executor | None = None
-    real_scorers = crawl_service.scorers
-    if not scoring:  # diagnosis: the crawler's own share, without category scoring
-        crawl_service.scorers = _NoScoring()  # type: ignore[assignment]
     try:
         with console.status("starting the generated city"):
             ports = parent.recv()
@@ -268,6 +280,8 @@ def run(*, sources: int, hosts: int, items: int, new_share: float, new_items: in
         settings = Settings(database_url=url, crawl_allow="127.0.0.1",
                             secret_key="bench-secret-key-0123456789", crawl_timeout_seconds=30.0)
         ctx = AppContext.build(settings)
+        if not scoring:  # diagnosis: the crawler's own share, without category scoring
+            ctx.scorers = _NoScoring()  # type: ignore[assignment]
         migrate(ctx.engine)
         urls = _source_urls(ports, sources)
         with session_scope(ctx.sessions) as session:
@@ -330,7 +344,6 @@ def run(*, sources: int, hosts: int, items: int, new_share: float, new_items: in
             "workers": workers, "cpus": os.cpu_count(), "scoring": scoring, "phases": phases,
         }
     finally:
-        crawl_service.scorers = real_scorers
         if cpu is not None:
             cpu.shutdown(cancel_futures=True)
         parent.send("stop")

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile, ReadCounter
-from portal.ingest.sources import utcnow
+from portal.db.models import Article, Profile, ReadCounter, utcnow
 from portal.runtime.counters import KINDS, counter_field
 
 DIMENSIONS = ("category", "department", "ward", "hour")

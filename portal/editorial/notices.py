@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
+from cachetools import LRUCache
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from portal.context import AppContext
 from portal.db.models import Notice, Profile, utcnow
@@ -155,49 +157,127 @@ def notices_for(session: Session, profile: Profile | None, now: datetime) -> lis
     return filter_for(active_notices(session, now), profile)
 
 
-# A live event that never came (Redis away) delays a change on pages at most this long.
-PAGE_NOTICES_MAX_AGE = 5.0
+# A live event that never came (Redis away) delays a change on pages and streams at most this
+# long; it also bounds how stale the snapshot may be when a stream re-checks on its own.
+SNAPSHOT_MAX_AGE = 5.0
+RENDERED_KEPT = 256  # rendered notice regions kept (by language and notices shown)
+
+Change = tuple[int, int]  # (live fan-out sequence, publishes from this process)
 
 
-class PageNotices:
-    """The published notices that have not ended, read once per live change (ctx.live's
-    sequence moves with every notice change any process announces) and at least every
-    PAGE_NOTICES_MAX_AGE seconds, shared by every page this process serves. Which of them
-    are active is decided per request, so scheduled starts and ends stay exact."""
+def _read_not_ended(session: Session, now: datetime) -> list[Notice]:
+    notices = list(session.scalars(_not_ended(now)))
+    for notice in notices:
+        session.expunge(notice)  # read-only, shared across requests and streams
+    return notices
 
-    def __init__(self) -> None:
+
+class NoticesSnapshot:
+    """The published notices that have not ended, read from SQL once per live change and
+    shared by every page render (worker threads) and every open live stream (the event
+    loop) of one context. `live` numbers the changes: its `sequence` moves with each change
+    fanned out to this process, `published` at once with each published from it (a page
+    served right after its own publish sees it). A change is read by whoever needs it first,
+    with no lock held during the read; every other page or stream that needs that change
+    waits for that one read. Which notices are active is decided per call, so scheduled
+    starts and ends stay exact."""
+
+    def __init__(self, live: LiveNotices, sessions: sessionmaker[Session]) -> None:
+        self._live, self._sessions = live, sessions
         self._lock = threading.Lock()
         self._notices: list[Notice] = []
-        self._read_for: tuple[int, int] | None = None
+        self._read_for: Change = (-1, -1)
         self._read_at = 0.0
+        self._reading: Future[list[Notice]] | None = None
+        self._reading_for: Change = (-1, -1)
+        # Pages and streams that show the same notices in the same language share one
+        # rendering of them.
+        self._rendered: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=RENDERED_KEPT)
 
-    def active(self, session: Session, change: tuple[int, int], now: datetime
-               ) -> list[Notice]:
+    def active(self, session: Session, now: datetime) -> list[Notice]:
+        """For a page render: the active notices as of the latest change this process knows
+        of; a read, when one is due, goes through the request's `session`."""
+        notices, reading, mine = self._join((self._live.sequence, self._live.published))
+        if mine is not None:
+            assert reading is not None
+            notices = self._read(reading, mine, lambda: _read_not_ended(session, now))
+        elif notices is None:
+            assert reading is not None
+            notices = reading.result()
+        return _active_at(notices, now)
+
+    async def active_soon(self, change: int) -> list[Notice]:
+        """For a live stream: the active notices as of fan-out change number `change` (0:
+        any recent read will do). Of a thousand streams woken by one change, the first
+        reads (in a worker thread, with a session of its own); the others await its read."""
+        notices, reading, mine = self._join((change, 0))
+        if mine is not None:
+            assert reading is not None
+            notices = await asyncio.to_thread(self._read, reading, mine, self._read_own)
+        elif notices is None:
+            assert reading is not None
+            notices = await asyncio.wrap_future(reading)
+        return _active_at(notices, utcnow())
+
+    def render(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
+        html = self._rendered.get(key)
+        if html is None:
+            html = self._rendered[key] = render()
+        return html
+
+    def _join(self, wanted: Change
+              ) -> tuple[list[Notice] | None, Future[list[Notice]] | None, Change | None]:
+        """(the snapshot, if fresh for `wanted`; else the read to wait for, and, when this
+        caller must do that read, the change it reads for)."""
         with self._lock:
-            if change != self._read_for or (
-                    time.monotonic() - self._read_at > PAGE_NOTICES_MAX_AGE):
-                self._notices = list(session.scalars(_not_ended(now)))
-                for notice in self._notices:
-                    session.expunge(notice)  # read-only, shared across requests
-                self._read_for, self._read_at = change, time.monotonic()
-            notices = self._notices
-        return _by_severity(n for n in notices if notice_status(n, now) == "active")
+            if _covers(self._read_for, wanted) and (
+                    time.monotonic() - self._read_at <= SNAPSHOT_MAX_AGE):
+                return self._notices, None, None
+            if self._reading is not None and _covers(self._reading_for, wanted):
+                return None, self._reading, None
+            # Everything this process knows of now is in the read about to start.
+            known = (self._live.sequence, self._live.published)
+            self._reading = Future()
+            self._reading_for = (max(known[0], wanted[0]), max(known[1], wanted[1]))
+            return None, self._reading, self._reading_for
+
+    def _read(self, reading: Future[list[Notice]], read_for: Change,
+              read: Callable[[], list[Notice]]) -> list[Notice]:
+        started = time.monotonic()
+        try:
+            notices = read()
+        except BaseException as exc:
+            with self._lock:
+                if self._reading is reading:
+                    self._reading = None
+            reading.set_exception(exc)
+            raise
+        with self._lock:
+            if self._reading is reading:
+                self._reading = None
+            if _covers(read_for, self._read_for):  # a newer read may have finished first
+                self._notices, self._read_for, self._read_at = notices, read_for, started
+        reading.set_result(notices)
+        return notices
+
+    def _read_own(self) -> list[Notice]:
+        # A short session of its own: a long-lived stream must not hold a pooled connection.
+        with self._sessions() as session:
+            return _read_not_ended(session, utcnow())
 
 
-# One per application context (its live fan-out numbers the changes it has seen).
-_PAGE_NOTICES: WeakKeyDictionary[LiveNotices, PageNotices] = WeakKeyDictionary()
-_PAGE_NOTICES_LOCK = threading.Lock()
+def _covers(read_for: Change, wanted: Change) -> bool:
+    return read_for[0] >= wanted[0] and read_for[1] >= wanted[1]
+
+
+def _active_at(notices: Iterable[Notice], now: datetime) -> list[Notice]:
+    return _by_severity(n for n in notices if notice_status(n, now) == "active")
 
 
 def notices_on_page(ctx: AppContext, session: Session, profile: Profile | None,
                     now: datetime) -> list[Notice]:
-    """`notices_for`, from the notices this process's pages share."""
-    with _PAGE_NOTICES_LOCK:
-        shared = _PAGE_NOTICES.get(ctx.live)
-        if shared is None:
-            shared = _PAGE_NOTICES[ctx.live] = PageNotices()
-    change = (ctx.live.sequence, ctx.live.published)
-    return filter_for(shared.active(session, change, now), profile)
+    """`notices_for`, from the notices this context's pages share."""
+    return filter_for(ctx.notices.active(session, now), profile)
 
 
 def all_notices(session: Session, limit: int = 100) -> list[Notice]:

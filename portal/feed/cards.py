@@ -1,4 +1,4 @@
-"""Rendered feed cards, shared by every resident's page in this process.
+"""Rendered feed cards, shared by every resident's page of a context (ctx.cards).
 
 Most of a feed page's rendering is its 20 cards, and residents' feeds overlap: the same
 article with the same reason line, chips and feedback state renders to the same HTML for

@@ -125,9 +125,6 @@ class CandidateStore:
             self._lock.release()
 
 
-candidates = CandidateStore()
-
-
 def profile_spec(session: Session, profile: Profile, now: datetime | None = None,
                  feedback: dict[str, set[int]] | None = None) -> ProfileSpec:
     """What the ranker needs of a profile: stated interests, hidden items, and the feedback
@@ -190,7 +187,7 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
     FEEDS_SERVED.labels(cache="miss").inc()
     depth = FIRST_DEPTH if depth <= FIRST_DEPTH and not shown else RANKED_DEPTH
     ranked = rank_feed(
-        profile_spec(session, profile, now, feedback), candidates.get(ctx, session, now),
+        profile_spec(session, profile, now, feedback), ctx.candidates.get(ctx, session, now),
         taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0, language=language,
     )
     seen = {article_id for article_id, _, _ in shown}
@@ -249,7 +246,7 @@ def preview_feed(ctx: AppContext, session: Session, spec: ProfileSpec, *, now: d
     if cached is not None:
         ranking = [tuple(x) for x in json.loads(cached)]
     else:
-        ranked = rank_feed(spec, candidates.get(ctx, session, now), taxonomy=ctx.taxonomy,
+        ranked = rank_feed(spec, ctx.candidates.get(ctx, session, now), taxonomy=ctx.taxonomy,
                            now=now, limit=limit, offset=0, language=language)
         ranking = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
         ctx.cache.set(key, json.dumps(ranking, ensure_ascii=False).encode(), ttl=RANKED_TTL)

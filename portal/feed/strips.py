@@ -110,13 +110,10 @@ class StripPool:
             return self._pools
 
 
-strip_pool = StripPool()
-
-
 def feed_strips(ctx: AppContext, session: Session, profile: Profile, hidden_ids: set[int],
                 now: datetime, size: int = STRIP_SIZE) -> Strips:
     """`upcoming_strips` for the feed page, from the shared pool."""
-    deadlines, events = strip_pool.get(ctx, session, now)
+    deadlines, events = ctx.strips.get(ctx, session, now)
     today = now - timedelta(days=1)
     relevant = _relevance(profile)
     picked = []

@@ -13,35 +13,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from crawlers import CrawlError, CrawlOutcome, Fetcher, SiteMemory, SourceSpec, crawl_source
+from crawlers import CrawlError, CrawlOutcome, Fetcher, SourceSpec, crawl_source
+from crawlers.errors import internal_error
 from portal.context import AppContext
-from portal.db.models import Article, Source
+from portal.db.models import Source, utcnow
 from portal.db.session import session_scope
-from portal.ingest.labelling import label_with_artifact
-from portal.ingest.sources import due_sources, record_failure, record_outcome, spec_of, utcnow
+from portal.ingest.fetcher import make_fetcher
+from portal.ingest.labelling import label_ahead
+from portal.ingest.sources import due_sources, record_failure, record_outcome, spec_of
 from portal.ingest.store import KnownIndex, known_index, store_records
 from portal.metrics import CRAWL_ARTICLES, CRAWL_OUTCOMES, CRAWL_SECONDS, source_key
 from portal.runtime.cache import lease
-from portal.scoring.models import IngestModel, PreLabels, scorers
-from recommender.labels import scoring_text
+from portal.scoring.models import IngestLabels, PreLabels
 
 log = logging.getLogger(__name__)
 _STORE_LOCK = threading.Lock()
 _PG_STORE_LOCK_KEY = 0x6D796D61  # "myma": pg_advisory_xact_lock key of article stores
-# robots.txt and Retry-After pauses outlive one crawl cycle; one memory per database.
-_SITE_MEMORY: WeakKeyDictionary[Engine, SiteMemory] = WeakKeyDictionary()
 
 
 @dataclass
@@ -59,41 +56,6 @@ class CrawlReport:
                      "page_errors"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors.update(other.errors)
-
-
-_POOLS: dict[int, ProcessPoolExecutor] = {}
-_POOLS_LOCK = threading.Lock()
-
-
-def crawl_pool(processes: int) -> Executor | None:
-    """This process's pool of `processes` crawl processes (settings.crawl_processes), made
-    on first use; None for 0. A pool whose process died (out of memory) is replaced, so
-    the next crawl cycle works again."""
-    if processes <= 0:
-        return None
-    with _POOLS_LOCK:
-        pool = _POOLS.get(processes)
-        if pool is None or getattr(pool, "_broken", False):
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
-            # spawn, not fork: the crawling process has threads and open connections.
-            pool = _POOLS[processes] = ProcessPoolExecutor(
-                processes, mp_context=multiprocessing.get_context("spawn"))
-        return pool
-
-
-def shutdown_crawl_pools() -> None:
-    with _POOLS_LOCK:
-        for pool in _POOLS.values():
-            pool.shutdown(wait=True, cancel_futures=True)
-        _POOLS.clear()
-
-
-def site_memory(ctx: AppContext) -> SiteMemory:
-    memory = _SITE_MEMORY.get(ctx.engine)
-    if memory is None:
-        memory = _SITE_MEMORY[ctx.engine] = SiteMemory()
-    return memory
 
 
 def _prepare(
@@ -128,7 +90,7 @@ def _lock_store(session: Session) -> None:
 class StoreItem:
     source_id: int
     outcome: CrawlOutcome
-    labelled: PreLabels | None = None  # labels computed ahead (see `_label_ahead`)
+    labelled: PreLabels | None = None  # labels computed ahead (see `label_ahead`)
 
 
 def store_outcome(
@@ -155,18 +117,16 @@ def store_outcomes(
         _lock_store(session)
         # Into the identity map at once: each item's session.get() then finds its source.
         list(session.scalars(select(Source).where(Source.id.in_([i.source_id for i in items]))))
-        model = scorers.for_ingest(ctx, session, sum(len(i.outcome.records) for i in items))
-        unlabelled: list[int] = []
+        labels = ctx.scorers.labels_for_ingest(
+            ctx, session, sum(len(i.outcome.records) for i in items))
+        changed: list[int] = []
         for item in items:
-            if model is not None:
-                model.add_known(item.labelled)
-            new_ids, updated_ids = _store_one(session, item, now, done, counted, model)
+            labels.add_known(item.labelled)
+            new_ids, updated_ids = _store_one(session, item, now, done, counted, labels)
             results.append((new_ids, updated_ids))
-            if model is None:
-                unlabelled += new_ids + updated_ids
-        if unlabelled:  # no model yet, or a young corpus: fit on what is stored, then label
-            changed = list(session.scalars(select(Article).where(Article.id.in_(unlabelled))))
-            scorers.score(ctx, session, changed, _merged(items))
+            changed += new_ids + updated_ids
+        if changed:  # labelled already, unless the stage refits first (a young corpus)
+            labels.after_write(session, changed)
     if report is not None:
         report.merge(done)
     for key, what, n in counted:
@@ -181,7 +141,7 @@ def store_outcomes(
 
 
 def _store_one(session: Session, item: StoreItem, now: datetime, report: CrawlReport,
-               counted: list[tuple[str, str, int]], model: IngestModel | None
+               counted: list[tuple[str, str, int]], labels: IngestLabels
                ) -> tuple[list[int], list[int]]:
     source = session.get(Source, item.source_id)
     if source is None:
@@ -200,21 +160,14 @@ def _store_one(session: Session, item: StoreItem, now: datetime, report: CrawlRe
     new_ids: list[int] = []
     updated_ids: list[int] = []
     if outcome.records:
-        new_ids, updated_ids = store_records(session, source, outcome.records, now, model)
+        new_ids, updated_ids = store_records(session, source, outcome.records, now,
+                                             labels.before_write)
     report.new_articles += len(new_ids)
     report.updated_articles += len(updated_ids)
     counted.append((key, "not_modified" if outcome.not_modified else "ok", 1))
     counted += [(key, what, len(ids)) for what, ids in (("new", new_ids),
                                                          ("updated", updated_ids)) if ids]
     return new_ids, updated_ids
-
-
-def _merged(items: Sequence[StoreItem]) -> PreLabels | None:
-    """The labels computed ahead for these items, if all with one model."""
-    given = [i.labelled for i in items if i.labelled is not None]
-    if not given or len({artifact for artifact, _ in given}) > 1:
-        return None
-    return given[0][0], {text: labels for _, known in given for text, labels in known.items()}
 
 
 def _settle(done: asyncio.Future[None], error: BaseException | None = None) -> None:
@@ -281,25 +234,6 @@ class _GroupStore:
             raise
 
 
-async def _label_ahead(ctx: AppContext, outcome: CrawlOutcome,
-                       cpu: Executor | None) -> PreLabels | None:
-    """With a process pool, label the records there with the model this process applies,
-    so the store (one at a time, in this process) only writes them. Best effort: any
-    problem (no model yet, a model refitted meanwhile) just leaves it to the store."""
-    artifact = scorers.loaded_artifact()
-    if cpu is None or artifact is None or not outcome.records:
-        return None
-    texts = list(dict.fromkeys(scoring_text(r.title, r.summary, r.body_text)
-                               for r in outcome.records))
-    try:
-        labels = await asyncio.get_running_loop().run_in_executor(
-            cpu, label_with_artifact, artifact, ctx.areas, ctx.taxonomy.life_stages, texts)
-    except Exception:
-        log.warning("labelling in the pool failed; the store labels instead", exc_info=True)
-        return None
-    return artifact, labels
-
-
 def _store_failure(ctx: AppContext, source_id: int, error: CrawlError, report: CrawlReport) -> None:
     with session_scope(ctx.sessions) as session:
         source = session.get(Source, source_id)
@@ -323,7 +257,7 @@ async def crawl_sources(
     `cpu`: an executor for parsing, extraction and labelling (a process pool to use every
     core); by default the pool of settings.crawl_processes, if any."""
     report = CrawlReport()
-    cpu = cpu if cpu is not None else crawl_pool(ctx.settings.crawl_processes)
+    cpu = cpu if cpu is not None else ctx.crawl_pools.get(ctx.settings.crawl_processes)
     plan, known = await asyncio.to_thread(_prepare, ctx, force, source_ids)
     report.sources = len(plan)
     settings = ctx.settings
@@ -358,14 +292,14 @@ async def crawl_sources(
                 finally:
                     CRAWL_SECONDS.labels(source_key(spec.url)).observe(
                         time.perf_counter() - started)
-            labelled = await _label_ahead(ctx, outcome, cpu)
+            labelled = await label_ahead(ctx, outcome, cpu)
             await stores.store(StoreItem(source_id, outcome, labelled))
-        except Exception as exc:  # a bug in one source's path must not stop the others
+        except Exception:  # a bug in one source's path must not stop the others
+            # The traceback is for the log; editors see internal_error in plain words.
             log.exception("crawl of source %s failed", source_id)
             failure = CrawlReport()  # counted here, on the loop: stores count here too
-            await asyncio.to_thread(
-                _store_failure, ctx, source_id, CrawlError("parse_error", repr(exc)[:300]),
-                failure)
+            await asyncio.to_thread(_store_failure, ctx, source_id, internal_error(spec.url),
+                                    failure)
             report.merge(failure)
         finally:
             await held.aclose()
@@ -373,9 +307,6 @@ async def crawl_sources(
             if on_progress:
                 on_progress(done, len(plan))
 
-    async with Fetcher(
-        allow=settings.crawl_allow, timeout=settings.crawl_timeout_seconds,
-        memory=site_memory(ctx),
-    ) as fetcher:
+    async with make_fetcher(settings, ctx.site_memory) as fetcher:
         await asyncio.gather(*(one(sid, spec, fetcher) for sid, spec in plan))
     return report

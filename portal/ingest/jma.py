@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawlers import CrawlError, Fetcher
+from crawlers import CrawlError
 from crawlers.jma import (
     WarningArea,
     WarningKind,
@@ -25,10 +25,10 @@ from crawlers.jma import (
     parse_warning_report,
 )
 from portal.context import AppContext
-from portal.db.models import Notice
+from portal.db.models import Notice, utcnow
 from portal.db.session import session_scope
 from portal.editorial.notices import NoticeInput, cancel_notice, create_notice, update_notice
-from portal.ingest.sources import utcnow
+from portal.ingest.fetcher import make_fetcher
 
 log = logging.getLogger(__name__)
 MAX_REPORTS = 50
@@ -108,8 +108,7 @@ async def ingest_jma(ctx: AppContext) -> AlertsReport:
     url, codes = ctx.settings.jma_feed_url, ctx.city.jma_codes
     if not url or not codes:
         return result
-    async with Fetcher(allow=ctx.settings.crawl_allow,
-                       timeout=ctx.settings.crawl_timeout_seconds) as fetcher:
+    async with make_fetcher(ctx.settings) as fetcher:
         try:
             entries = parse_jma_feed((await fetcher.fetch(url)).content)
         except CrawlError as exc:

@@ -6,7 +6,7 @@ import random
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +183,6 @@ def set_source_rules(session: Session, editor_id: int, source: Source,
     source.next_fetch_at = None
     audit(session, editor_id, "source.rules", f"source:{source.id}",
           {"from": before, "to": rules})
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- the city's sources file ------------------------------------------------------------------

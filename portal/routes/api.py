@@ -8,13 +8,12 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from portal.context import AppContext
-from portal.db.models import Profile
+from portal.db.models import Profile, utcnow
 from portal.db.session import Session
 from portal.editorial import analytics
 from portal.editorial.notices import notices_for
 from portal.feed.ranking import personal_feed
 from portal.feed.search import get_article
-from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     ProfileInput,
     add_feedback,

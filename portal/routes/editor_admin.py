@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from crawlers import Fetcher, fetch_url
+from crawlers import fetch_url
 from portal.editorial.audit import recent_audit
 from portal.editorial.editors import (
     ROLES,
@@ -15,6 +15,7 @@ from portal.editorial.editors import (
     list_editors,
     set_editor_active,
 )
+from portal.ingest.fetcher import make_fetcher
 from portal.ingest.sources import (
     RULE_FIELDS,
     add_source_by_editor,
@@ -121,8 +122,7 @@ async def add_or_preview_source(request: Request, ctx: CtxDep, session: SessionD
                        values={"url": url, "department": department})
     if form.get("action") != "add":
         # A test fetch exactly as the crawler would do it, shown before anything is saved.
-        async with Fetcher(allow=ctx.settings.crawl_allow,
-                           timeout=ctx.settings.crawl_timeout_seconds) as fetcher:
+        async with make_fetcher(ctx.settings) as fetcher:
             outcome = await fetch_url(url, fetcher)
         return _render(request, "pages/editor_sources.html", editor=editor, sources=listed,
                        preview=outcome, preview_records=outcome.records[:PREVIEW_RECORDS],

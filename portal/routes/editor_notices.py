@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
-from portal.db.models import Editor, Notice
+from portal.db.models import Editor, Notice, utcnow
 from portal.db.session import Session
 from portal.editorial.notices import (
     SEVERITIES,
@@ -22,7 +22,6 @@ from portal.editorial.notices import (
     withdraw_from_console,
 )
 from portal.i18n import JST
-from portal.ingest.sources import utcnow
 from portal.routes.deps import (
     CsrfChecked,
     CtxDep,

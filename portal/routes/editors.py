@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from portal.db.models import utcnow
 from portal.editorial.editors import authenticate, note_failure, throttled
 from portal.editorial.notices import all_notices, notice_status
-from portal.ingest.sources import health_of, list_sources, utcnow
+from portal.ingest.sources import health_of, list_sources
 from portal.routes.deps import (
     CsrfChecked,
     CtxDep,

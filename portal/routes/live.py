@@ -4,57 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-from cachetools import LRUCache
 from fastapi import APIRouter, Request
 from sse_starlette.sse import EventSourceResponse
 
 from portal.context import AppContext
-from portal.db.models import Notice, Profile
-from portal.editorial.notices import active_notices, filter_for
-from portal.ingest.sources import utcnow
+from portal.db.models import Profile
+from portal.editorial.notices import filter_for
 from portal.metrics import NOTICE_FANOUT_SECONDS, SSE_STREAMS
 from portal.routes.deps import CtxDep, profile_from_cookie, request_language
 
 router = APIRouter(include_in_schema=False)
 # Scheduled notices start and end without an event: pages re-check this often.
 RECHECK_SECONDS = 15.0
-
-
-class ActiveNotices:
-    """One SQL read per change per process, shared by all of its open connections."""
-
-    def __init__(self) -> None:
-        self._lock = asyncio.Lock()
-        self._notices: list[Notice] = []
-        self._read_at = 0.0
-        self._read_for = 0  # the newest change (fan-out sequence number) already read
-        # Pages that see the same notices in the same language share one rendering.
-        self._rendered: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=256)
-
-    def render(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
-        html = self._rendered.get(key)
-        if html is None:
-            html = self._rendered[key] = render()
-        return html
-
-    async def get(self, ctx: AppContext, change: int) -> list[Notice]:
-        """The active notices as of change number `change` (0: any recent read will do).
-        The first of a thousand waiting connections reads; the others reuse its result."""
-        async with self._lock:
-            stale = time.monotonic() - self._read_at > RECHECK_SECONDS / 2
-            if change > self._read_for or stale:
-                self._read_for = max(self._read_for, ctx.live.sequence)
-                self._notices = await asyncio.to_thread(self._read, ctx)
-                self._read_at = time.monotonic()
-            return self._notices
-
-    @staticmethod
-    def _read(ctx: AppContext) -> list[Notice]:
-        with ctx.sessions() as session:
-            return active_notices(session, utcnow())
 
 
 def _read_profile(ctx: AppContext, raw_cookie: str | None) -> Profile | None:
@@ -71,8 +35,7 @@ async def live_notices(request: Request, ctx: CtxDep) -> EventSourceResponse:
     profile = await asyncio.to_thread(_read_profile, ctx, request.cookies.get("mymachi_profile"))
     lang = request_language(request, profile)
     template = request.app.state.templates.get_template("fragments/notice_list.html")
-    live = request.app.state.live
-    shared: ActiveNotices = request.app.state.active_notices
+    live, shared = ctx.live, ctx.notices
 
     async def events() -> AsyncIterator[dict[str, Any]]:
         last: list[tuple[int, Any]] | None = None
@@ -82,7 +45,7 @@ async def live_notices(request: Request, ctx: CtxDep) -> EventSourceResponse:
                 change = live.sequence
                 sent_at: float | None = None  # publication time of the change being answered
                 while True:
-                    notices = filter_for(await shared.get(ctx, change), profile)
+                    notices = filter_for(await shared.active_soon(change), profile)
                     state = [(n.id, n.updated_at) for n in notices]
                     if state != last:
                         html = shared.render((lang, *state), lambda n=notices: template.render(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from limits import RateLimitItemPerMinute
 
+from portal.db.models import utcnow
 from portal.editorial.notices import notices_for
 from portal.feed.syndication import (
     calendar_items,
@@ -21,7 +22,6 @@ from portal.feed.syndication import (
     reset_feed_token,
 )
 from portal.i18n import shows_era, t
-from portal.ingest.sources import utcnow
 from portal.residents.devices import (
     active_code_expiry,
     claim_transfer_code,

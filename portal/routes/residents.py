@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from portal.context import AppContext
-from portal.db.models import Article, Profile
+from portal.db.models import Article, Profile, utcnow
 from portal.db.session import Session
 from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
@@ -21,7 +21,6 @@ from portal.feed.pages import PAGE_SIZE, feed_page_html
 from portal.feed.ranking import FeedItem, preview_feed
 from portal.feed.search import ArticleQuery, find_articles, get_article
 from portal.i18n import LANG_COOKIE_MAX_AGE, normalize_language, shows_era
-from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
     FEEDBACK_KINDS,
     ProfileInput,
@@ -199,8 +198,8 @@ def _feed_response(request: Request) -> Response:
                         categories=ctx.taxonomy.categories, areas=ctx.areas,
                         next_path="/feed" + (f"?offset={offset}" if offset else ""))
         html = feed_page_html(
-            ctx, session, request.app.state.templates.env, request.app.state.cards,
-            request.app.state.active_notices.render, profile, offset=offset,
+            ctx, session, request.app.state.templates.env, ctx.cards,
+            ctx.notices.render, profile, offset=offset,
             more_only=is_htmx(request) and offset > 0, context=context, now=utcnow())
     return HTMLResponse(html)
 

@@ -25,7 +25,7 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from portal.context import AppContext
-from portal.ingest.crawl import crawl_sources, shutdown_crawl_pools
+from portal.ingest.crawl import crawl_sources
 from portal.ingest.jma import ingest_jma
 from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
 from portal.scoring.refit import refit_scorer
@@ -120,7 +120,7 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
     async def shutdown(job_ctx: dict[str, Any]) -> None:
         for task in renewing:
             task.cancel()
-        await asyncio.to_thread(shutdown_crawl_pools)
+        await asyncio.to_thread(app_ctx.crawl_pools.shutdown)
 
     worker = Worker(
         functions=[func(crawl_due_job, name="crawl_due", max_tries=3),

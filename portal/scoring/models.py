@@ -193,58 +193,78 @@ class ScorerHolder:
         count = count_articles(session)
         return count + arriving >= grown and count <= YOUNG_CORPUS
 
-    def for_ingest(self, ctx: AppContext, session: Session, arriving: int
-                   ) -> IngestModel | None:
-        """The model that labels up to `arriving` new articles before they are written, so
-        they are inserted with their labels; None when ingest must fit first (no model yet,
-        or a young corpus): then `score` them once they are flushed."""
+    def labels_for_ingest(self, ctx: AppContext, session: Session, arriving: int
+                          ) -> IngestLabels:
+        """How the up to `arriving` new or changed articles of one store get their labels,
+        decided once for the store: with the current model before they are written (so
+        they are inserted with their labels), or, with no model yet or a young corpus
+        that may outgrow it, by refitting once they are flushed."""
         with self._lock:
             row = newest_model(ctx, session)
             if row is None or self._young(row, session, arriving):
-                return None
+                return IngestLabels(self, ctx, None)
             model = self.current(ctx, session, row)
             artifact = self.loaded_artifact()
             if model is None or artifact is None:
-                return None
-            return IngestModel(ctx, *model, artifact)
+                return IngestLabels(self, ctx, None)
+            return IngestLabels(self, ctx, (*model, artifact))
 
     def score(self, ctx: AppContext, session: Session, articles: Sequence[Article],
               labelled: PreLabels | None = None) -> None:
-        """Label new or changed articles with the current model. Ingest does not refit,
-        except while the corpus is young (no model yet, or a model of a few hundred
-        articles that the corpus has outgrown): a first crawl source by source must not
-        leave every later source scored by a model of the first one's articles.
-        `labelled`: labels computed elsewhere (a pool process) by model artifact and text;
-        used where the model and text still match, recomputed where not."""
+        """Label stored (new or changed) articles through the ingest stage: with the current
+        model, or, while the corpus is young, after a refit on all of it. `labelled`: labels
+        computed elsewhere (a pool process), used where the model and text still match."""
         if not articles:
             return
+        labels = self.labels_for_ingest(ctx, session, 0)
+        labels.add_known(labelled)
+        labels.before_write(articles)
+        session.flush()
+        labels.after_write(session, [article.id for article in articles])
+
+    def _refit_then_label(self, ctx: AppContext, session: Session,
+                          articles: Sequence[Article], known: dict[str, dict[str, TextLabels]]
+                          ) -> None:
+        """Label flushed articles with the current model, after refitting while the corpus
+        is young (no model yet, or a model of a few hundred articles it has outgrown): a
+        first crawl source by source must not leave every later source scored by a model of
+        the first one's articles. A refit labels every article, once."""
         with self._lock:
             session.flush()  # the new articles count, and join a fit's corpus
             row = newest_model(ctx, session)
             model = self.current(ctx, session, row)
             if model is None or (row is not None and self._young(row, session)):
                 model = self.fit(ctx, session)
-                articles = list(session.scalars(select(Article)))  # all of them, once
-            same = labelled is not None and labelled[0] == self.loaded_artifact()
-            known = labelled[1] if labelled is not None and same else None
-            apply_scorer(ctx, *model, articles, known)
+                articles = list(session.scalars(select(Article)))
+            apply_scorer(ctx, *model, articles, known.get(self.loaded_artifact() or ""))
 
 
-class IngestModel:
-    """One model applied to a store's articles before they are written, with the labels
-    pool processes computed ahead with that same model (others are recomputed)."""
+class IngestLabels:
+    """The labelling stage of one store of new and changed articles (see
+    `ScorerHolder.labels_for_ingest`). `before_write` labels them with the model chosen
+    for the store, taking the labels crawl pool processes computed ahead with that same
+    model (portal.ingest.labelling.label_ahead) and computing the rest in this process;
+    without one, `after_write` refits and labels them once they are flushed."""
 
-    def __init__(self, ctx: AppContext, version: int, scorer: CategoryScorer,
-                 artifact: str) -> None:
-        self._ctx, self.version, self._scorer, self.artifact = ctx, version, scorer, artifact
-        self._known: dict[str, TextLabels] = {}
+    def __init__(self, holder: ScorerHolder, ctx: AppContext,
+                 model: tuple[int, CategoryScorer, str] | None) -> None:
+        self._holder, self._ctx, self._model = holder, ctx, model
+        self._known: dict[str, dict[str, TextLabels]] = {}  # artifact → labels by text
 
     def add_known(self, labelled: PreLabels | None) -> None:
-        if labelled is not None and labelled[0] == self.artifact:
-            self._known.update(labelled[1])
+        if labelled is not None:
+            self._known.setdefault(labelled[0], {}).update(labelled[1])
 
-    def __call__(self, articles: Sequence[Article]) -> None:
-        apply_scorer(self._ctx, self.version, self._scorer, articles, self._known)
+    def before_write(self, articles: Sequence[Article]) -> None:
+        if self._model is not None:
+            version, scorer, artifact = self._model
+            apply_scorer(self._ctx, version, scorer, articles, self._known.get(artifact))
+
+    def after_write(self, session: Session, article_ids: Sequence[int]) -> None:
+        """`article_ids`: the stored articles `before_write` was given."""
+        if self._model is None and article_ids:
+            articles = list(session.scalars(select(Article).where(Article.id.in_(article_ids))))
+            self._holder._refit_then_label(self._ctx, session, articles, self._known)
 
 
 def apply_scorer(ctx: AppContext, version: int, scorer: CategoryScorer,
@@ -284,7 +304,7 @@ def correct_categories(ctx: AppContext, session: Session, article: Article,
     if unknown:
         raise ValueError(f"unknown categories: {', '.join(unknown)}")
     article.corrected_categories = list(dict.fromkeys(slugs)) or None
-    model = scorers.current(ctx, session)
+    model = ctx.scorers.current(ctx, session)
     if model is not None:
         apply_scorer(ctx, *model, [article])
     elif article.corrected_categories:
@@ -293,6 +313,3 @@ def correct_categories(ctx: AppContext, session: Session, article: Article,
 
 def count_articles(session: Session) -> int:
     return session.scalar(select(func.count(Article.id))) or 0
-
-
-scorers = ScorerHolder()

@@ -22,7 +22,6 @@ from portal.scoring.models import (
     count_articles,
     labels_digest,
     newest_model,
-    scorers,
 )
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def refit_scorer(ctx: AppContext, *, force: bool = False) -> RefitReport:
     with session_scope(ctx.sessions) as session:
         if count_articles(session) == 0:
             return RefitReport(reason=None)
-        version, scorer = scorers.fit(ctx, session)
+        version, scorer = ctx.scorers.fit(ctx, session)
         ids = list(session.scalars(select(Article.id).order_by(Article.id)))
         for start in range(0, len(ids), RESCORE_BATCH):
             batch = list(session.scalars(

@@ -122,4 +122,4 @@ def test_redis_killed_and_restarted_under_load(make_ctx, private_redis: PrivateR
     # Lost with Redis: at most what was counted between the last flush and the crash.
     kept = sum(s.items for s in api_samples if s.ended < flushed_at or s.started > killed_at)
     assert kept <= counted <= total, (kept, counted, total)
-    assert processes.started["worker"].poll() is None, processes.log_text()
+    assert processes.started["worker"].poll() is None, processes.tails()

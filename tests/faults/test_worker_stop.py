@@ -22,12 +22,12 @@ def test_sigterm_stops_a_worker_that_waits_for_redis(tmp_path: Path,
         procs.run("migrate")
         worker = procs.start("worker", "worker")
         time.sleep(3)  # connected and polling
-        assert worker.poll() is None, procs.log_text()
+        assert worker.poll() is None, procs.tails()
         private_redis.kill()
         deadline = time.monotonic() + 20
-        while "reconnecting" not in procs.log_text(4000) and time.monotonic() < deadline:
+        while "reconnecting" not in procs.tails(4000) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert "reconnecting" in procs.log_text(4000), procs.log_text()
+        assert "reconnecting" in procs.tails(4000), procs.tails()
 
         worker.send_signal(signal.SIGTERM)
 
@@ -36,6 +36,6 @@ def test_sigterm_stops_a_worker_that_waits_for_redis(tmp_path: Path,
         except subprocess.TimeoutExpired:
             code = None
         assert code == 0, "the worker went on waiting for Redis after SIGTERM\n" + (
-            procs.log_text())
+            procs.tails())
     finally:
         next(runner, None)

@@ -9,7 +9,7 @@ import time
 
 from democity import start_demo_city
 from tests.live_server import free_port
-from tests.ops.processes import Processes, http_get, post_json
+from tests.processes import Processes, http_get, post_json
 
 
 def test_web_worker_scheduler_on_postgres_and_redis(processes: Processes) -> None:

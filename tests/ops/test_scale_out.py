@@ -21,8 +21,8 @@ from portal.editorial.editors import create_editor
 from portal.ingest.sources import add_source
 from tests.conftest import POSTGRES_URL
 from tests.live_server import free_port
-from tests.ops.processes import Processes
 from tests.portal.editor_helpers import PASSWORD, csrf_of
+from tests.processes import Processes
 
 N_SOURCES = 4
 TITLE = "断水のお知らせ 全域 給水車を配置しています"

@@ -55,7 +55,7 @@ def make_ctx(tmp_path: Path):
 
     yield build
     for ctx in built:
-        ctx.engine.dispose()
+        ctx.close()
 
 
 def add_demo_sources(ctx: AppContext, city: object) -> None:

@@ -7,9 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.db.models import AuditLog, Notice
+from portal.db.models import AuditLog, Notice, utcnow
 from portal.i18n import JST
-from portal.ingest.sources import utcnow
 from tests.portal.editor_helpers import login_as
 
 

@@ -11,10 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from portal.app import create_app
-from portal.db.models import Article, Notice
-from portal.editorial.notices import PageNotices
+from portal.db.models import Article, Notice, utcnow
+from portal.editorial.notices import NoticesSnapshot
 from portal.feed.cards import CardCache
-from portal.ingest.sources import utcnow
 from portal.metrics import FEEDS_SERVED
 from tests.portal.conftest import crawled_demo_city
 from tests.portal.editor_helpers import login_as
@@ -31,6 +30,7 @@ def crawled(tmp_path_factory, demo_city):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def app(crawled):  # type: ignore[no-untyped-def]
+    crawled.cards = CardCache()  # the app of each test starts with no card rendered
     return create_app(crawled.settings, crawled, run_scheduler=False)
 
 
@@ -55,9 +55,9 @@ def _card(html: str, article_id: str) -> str:
 
 def test_a_page_built_from_shared_cards_is_the_page_a_render_gives(app) -> None:
     first = _resident(app).get("/feed").text  # renders its cards and keeps them
-    assert len(app.state.cards) >= 20
+    assert len(app.state.ctx.cards) >= 20
     second = _resident(app).get("/feed").text  # the same interests: cards from the cache
-    app.state.cards = CardCache()  # a process that has rendered nothing yet
+    app.state.ctx.cards = CardCache()  # a process that has rendered nothing yet
     third = _resident(app).get("/feed").text
 
     assert _feed_list(second) == _feed_list(third) == _feed_list(first)
@@ -148,9 +148,12 @@ def test_a_scheduled_notice_starts_on_shared_pages_without_a_new_read(database_u
                            starts_at=now + timedelta(hours=1),
                            ends_at=now + timedelta(hours=2)))
         session.commit()
-        shared = PageNotices()
-        change = (0, 0)
-        assert shared.active(session, change, now) == []
-        later = [n.title for n in shared.active(session, change, now + timedelta(minutes=61))]
-        ended = shared.active(session, change, now + timedelta(hours=3))
+        shared = NoticesSnapshot(ctx.live, ctx.sessions)
+        reads = []
+        original = shared._read
+        shared._read = lambda *args: reads.append(1) or original(*args)  # type: ignore[method-assign]
+        assert shared.active(session, now) == []
+        later = [n.title for n in shared.active(session, now + timedelta(minutes=61))]
+        ended = shared.active(session, now + timedelta(hours=3))
     assert later == ["計画停電"] and ended == []
+    assert len(reads) == 1

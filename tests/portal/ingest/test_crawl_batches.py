@@ -20,9 +20,7 @@ from portal.ingest.crawl import (
     CrawlReport,
     StoreItem,
     _GroupStore,
-    crawl_pool,
     crawl_sources,
-    shutdown_crawl_pools,
     store_outcomes,
 )
 from tests.portal.conftest import add_demo_sources
@@ -97,9 +95,9 @@ def test_a_worker_with_crawl_processes_crawls_through_them(make_ctx, sqlite_url,
                                                             demo_city) -> None:
     ctx = make_ctx(sqlite_url, crawl_processes=1)
     add_demo_sources(ctx, demo_city)
-    pool = crawl_pool(1)
-    assert pool is not None and crawl_pool(0) is None
-    assert crawl_pool(1) is pool, "one pool per process, made once"
+    pool = ctx.crawl_pools.get(1)
+    assert pool is not None and ctx.crawl_pools.get(0) is None
+    assert ctx.crawl_pools.get(1) is pool, "one pool per context, made once"
     try:
         report = asyncio.run(crawl_sources(ctx, force=True))
 
@@ -109,11 +107,11 @@ def test_a_worker_with_crawl_processes_crawls_through_them(make_ctx, sqlite_url,
         # new one instead of failing every source from then on.
         with pytest.raises(BrokenProcessPool):
             pool.submit(os._exit, 1).result()
-        again = crawl_pool(1)
+        again = ctx.crawl_pools.get(1)
         assert again is not pool
         assert asyncio.run(crawl_sources(ctx, force=True)).failed == 0
     finally:
-        shutdown_crawl_pools()
+        ctx.crawl_pools.shutdown()
 
 
 def test_a_crawl_cancelled_while_its_batch_is_stored_does_not_stall_the_others(two) -> None:
@@ -136,9 +134,8 @@ def test_no_feedback_means_no_feedback_events_in_the_shared_ranking(make_ctx, sq
                                                                     ) -> None:
     # Feedback given while a page is being made (after its feedback sets were read) must not
     # shape the ranking cached for everyone with the same interests.
-    from portal.db.models import Feedback, Profile
+    from portal.db.models import Feedback, Profile, utcnow
     from portal.feed.ranking import profile_spec
-    from portal.ingest.sources import utcnow
 
     ctx = make_ctx(sqlite_url)
     health, _ = _sources(ctx)

@@ -12,11 +12,12 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from crawlers import Fetcher, SourceSpec, crawl_source
+from crawlers import SourceSpec, crawl_source
 from portal.db.models import Article, Source
 from portal.db.session import session_scope
-from portal.ingest.crawl import _label_ahead, crawl_sources, store_outcome
-from portal.scoring.models import scorers
+from portal.ingest.crawl import crawl_sources, store_outcome
+from portal.ingest.fetcher import make_fetcher
+from portal.ingest.labelling import label_ahead
 from recommender.labels import TextLabels, label_texts, scoring_text
 from tests.portal.conftest import add_demo_sources
 
@@ -37,7 +38,7 @@ def _crawled_ctx(make_ctx, sqlite_url: str, demo_city):  # type: ignore[no-untyp
 
 async def _fresh_outcome(ctx, source_url: str):  # type: ignore[no-untyped-def]
     """The source read again as if nothing were stored: every entry comes back as a record."""
-    async with Fetcher(allow=ctx.settings.crawl_allow) as fetcher:
+    async with make_fetcher(ctx.settings) as fetcher:
         return await crawl_source(SourceSpec(url=source_url, department="テスト課"), fetcher)
 
 
@@ -45,15 +46,15 @@ def test_pool_labels_match_in_process_labels(make_ctx, sqlite_url, demo_city, po
     ctx = _crawled_ctx(make_ctx, sqlite_url, demo_city)
     with session_scope(ctx.sessions) as session:
         source_url = session.scalars(select(Source.url).order_by(Source.id)).first()
-        _, scorer = scorers.current(ctx, session)  # type: ignore[misc]
+        _, scorer = ctx.scorers.current(ctx, session)  # type: ignore[misc]
     outcome = asyncio.run(_fresh_outcome(ctx, source_url))
     assert outcome.records, "the demo source should list articles"
 
-    labelled = asyncio.run(_label_ahead(ctx, outcome, pool))
+    labelled = asyncio.run(label_ahead(ctx, outcome, pool))
 
     assert labelled is not None, "a model exists, so the pool must label"
     artifact, by_text = labelled
-    assert artifact == scorers.loaded_artifact()
+    assert artifact == ctx.scorers.loaded_artifact()
     texts = [scoring_text(r.title, r.summary, r.body_text) for r in outcome.records]
     assert set(by_text) == set(texts)
     here = label_texts(scorer, ctx.areas, ctx.taxonomy.life_stages, texts)

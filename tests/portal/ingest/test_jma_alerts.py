@@ -12,9 +12,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from crawlers.jma import parse_jma_feed, parse_warning_report
+from portal.db.models import utcnow
 from portal.editorial.notices import notices_for
 from portal.ingest.jma import ingest_jma
-from portal.ingest.sources import utcnow
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "jma"
 JST_OFFSET = timedelta(hours=9)

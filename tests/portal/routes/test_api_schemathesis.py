@@ -23,13 +23,13 @@ from sqlalchemy import select
 
 from portal.app import create_app
 from portal.context import AppContext
-from portal.db.models import Article
+from portal.db.models import Article, utcnow
 from portal.db.session import migrate, session_scope
 from portal.editorial.editors import create_editor
 from portal.editorial.notices import NoticeInput, create_notice
 from portal.i18n import t
 from portal.ingest.crawl import crawl_sources
-from portal.ingest.sources import add_source, utcnow
+from portal.ingest.sources import add_source
 from portal.routes.deps import PROFILE_COOKIE
 from portal.settings import Settings
 from tests.portal.conftest import city_file

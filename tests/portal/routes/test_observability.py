@@ -19,11 +19,11 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from portal.app import create_app
 from portal.context import AppContext
+from portal.db.models import utcnow
 from portal.db.session import session_scope
 from portal.editorial.editors import create_editor
 from portal.editorial.notices import NoticeInput, create_notice
 from portal.ingest.crawl import crawl_sources
-from portal.ingest.sources import utcnow
 from portal.logs import configure_logging, uvicorn_options
 from portal.metrics import source_key, start_metrics_server
 from portal.runtime.jobs import enqueue_job

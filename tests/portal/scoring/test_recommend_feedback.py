@@ -15,7 +15,6 @@ from portal.residents.profiles import (
     reset_learning,
     update_profile,
 )
-from portal.scoring.models import scorers
 from tests.portal.recommend_seed import add_article, add_corpus
 
 
@@ -35,7 +34,7 @@ def _seeded(make_ctx, database_url):
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
         articles = add_corpus(session, limit=90)
-        scorers.score(ctx, session, articles)
+        ctx.scorers.score(ctx, session, articles)
         profile = create_profile(session, ProfileInput(
             categories={"culture": 1.0}, areas=[], life_stages=[], keywords=[]))
         profile_id = profile.id
@@ -90,7 +89,7 @@ def test_a_keyword_no_article_has_yet_finds_the_first_one_that_does(make_ctx, da
         drone = add_article(session, "drone", "河川敷でのドローン飛行ルール",
                             "河川敷の公園でドローンを飛ばす際の届出とルールをまとめました。",
                             department="公園緑地課")
-        scorers.score(ctx, session, [drone])
+        ctx.scorers.score(ctx, session, [drone])
     ctx.bump_articles_version()
     with session_scope(ctx.sessions) as session:
         items = personal_feed(ctx, session, get_profile(session, profile_id), now=utcnow(),

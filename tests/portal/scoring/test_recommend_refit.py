@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.db.models import Article, ScorerModel
 from portal.db.session import session_scope
 from portal.scoring import models as scoring
-from portal.scoring.models import correct_categories, models_dir, scorers
+from portal.scoring.models import correct_categories, models_dir
 from portal.scoring.refit import refit_reason, refit_scorer
 from tests.portal.recommend_seed import add_article, add_corpus
 
@@ -30,7 +30,7 @@ def test_first_ingest_fits_a_versioned_model_and_later_ingest_does_not_refit(
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
         articles = add_corpus(session, limit=120)
-        scorers.score(ctx, session, articles[:10])  # day one: no model yet → fits on all 120
+        ctx.scorers.score(ctx, session, articles[:10])  # day one: no model yet → fits on all 120
     [first] = _versions(ctx)
     artifacts = [p.name for p in models_dir(ctx).glob("scorer-v*.joblib")]
     assert len(artifacts) == 1 and artifacts[0].startswith(f"scorer-v{first:04d}-")
@@ -42,7 +42,7 @@ def test_first_ingest_fits_a_versioned_model_and_later_ingest_does_not_refit(
 
         fresh = add_article(session, "new-1", "粗大ごみの収集日が変わります",
                             "粗大ごみの戸別収集の申込方法と収集日が変わります。")
-        scorers.score(ctx, session, [fresh])
+        ctx.scorers.score(ctx, session, [fresh])
         assert fresh.scorer_version == first and fresh.categories[0] == "waste"
     assert _versions(ctx) == [first]  # ingest applied the model, it did not refit
     assert refit_reason(ctx) is None
@@ -54,10 +54,10 @@ def test_a_young_corpus_refits_at_ingest_so_a_first_crawl_is_scored_by_all_of_it
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
         first = add_corpus(session, limit=30)
-        scorers.score(ctx, session, first)  # the first source: a model of 30 articles
+        ctx.scorers.score(ctx, session, first)  # the first source: a model of 30 articles
         rest = [add_article(session, f"more-{i}", f"市営住宅の入居者募集 {i}",
                             "市営住宅の空き住戸の入居者を募集します。") for i in range(20)]
-        scorers.score(ctx, session, rest)  # 50 ≥ 30 × 1.25: refitted on all 50
+        ctx.scorers.score(ctx, session, rest)  # 50 ≥ 30 × 1.25: refitted on all 50
         used = {a.scorer_version for a in first + rest}
     assert len(_versions(ctx)) == 2 and used == {max(_versions(ctx))}
 
@@ -69,12 +69,12 @@ def test_refit_job_runs_when_the_corpus_grew_and_rescores_everything(
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
         articles = add_corpus(session, limit=60)
-        scorers.score(ctx, session, articles)
+        ctx.scorers.score(ctx, session, articles)
     assert refit_scorer(ctx).reason is None  # nothing due
     with session_scope(ctx.sessions) as session:
         more = [add_article(session, f"more-{i}", f"市営住宅の入居者募集 {i}",
                             "市営住宅の空き住戸の入居者を募集します。") for i in range(20)]
-        scorers.score(ctx, session, more)
+        ctx.scorers.score(ctx, session, more)
     assert "grew" in (refit_reason(ctx) or "")
     report = refit_scorer(ctx)
     assert report.version is not None and report.n_articles == 80
@@ -90,10 +90,10 @@ def test_editor_corrections_show_at_once_and_train_the_next_model(make_ctx, data
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
         articles = add_corpus(session, limit=60)
-        scorers.score(ctx, session, articles)
+        ctx.scorers.score(ctx, session, articles)
         odd = add_article(session, "odd", "市民の広場",
                           "広場の芝生を張り替えます。ご協力をお願いします。")
-        scorers.score(ctx, session, [odd])
+        ctx.scorers.score(ctx, session, [odd])
         correct_categories(ctx, session, odd, ["housing"])
         assert odd.categories == ["housing"]
         assert odd.category_scores["housing"] == 1.0
@@ -111,7 +111,7 @@ def test_editor_corrections_show_at_once_and_train_the_next_model(make_ctx, data
 def test_a_taxonomy_change_makes_the_old_model_unusable(make_ctx, database_url, tmp_path):
     ctx = make_ctx(database_url)
     with session_scope(ctx.sessions) as session:
-        scorers.score(ctx, session, add_corpus(session, limit=40))
+        ctx.scorers.score(ctx, session, add_corpus(session, limit=40))
     other = tmp_path / "taxonomy.toml"
     other.write_text('[[category]]\nslug = "a"\nlabel = "ごみ"\nkeywords = ["ごみ"]\n\n'
                      '[[category]]\nslug = "b"\nlabel = "税"\nkeywords = ["税"]\n',
