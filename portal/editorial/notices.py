@@ -193,6 +193,7 @@ class NoticesSnapshot:
         # Pages and streams that show the same notices in the same language share one
         # rendering of them.
         self._rendered: LRUCache[tuple[Any, ...], str] = LRUCache(maxsize=RENDERED_KEPT)
+        self._rendered_lock = threading.Lock()  # pages render on several threads
 
     def active(self, session: Session, now: datetime) -> list[Notice]:
         """For a page render: the active notices as of the latest change this process knows
@@ -220,9 +221,12 @@ class NoticesSnapshot:
         return _active_at(notices, utcnow())
 
     def render(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
-        html = self._rendered.get(key)
-        if html is None:
-            html = self._rendered[key] = render()
+        with self._rendered_lock:
+            html = self._rendered.get(key)
+        if html is None:  # rendered outside the lock: two threads may both render, harmlessly
+            html = render()
+            with self._rendered_lock:
+                self._rendered[key] = html
         return html
 
     def _join(self, wanted: Change
