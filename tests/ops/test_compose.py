@@ -197,6 +197,13 @@ def test_migrations_run_before_the_app(compose: dict) -> None:
         assert cond == "service_completed_successfully"
 
 
+@pytest.mark.parametrize("name", ["web", "worker", "scheduler"])
+def test_app_services_have_healthchecks(compose: dict, name: str) -> None:
+    check = compose["services"][name]["healthcheck"]
+    test = " ".join(check["test"]) if isinstance(check["test"], list) else check["test"]
+    assert "urlopen" in test and ("/healthz" in test or "/metrics" in test)
+
+
 def test_backing_services_have_healthchecks(compose: dict) -> None:
     svcs = compose["services"]
     assert svcs["postgres"]["image"].startswith("postgres:16")
