@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     log_level: str | None = None
     # `mymachi worker`/`scheduler` serve their own /metrics here when set (0: any free port).
     metrics_port: int | None = None
+    # The web process's /metrics answers loopback clients, and others that send
+    # "Authorization: Bearer <this token>" (a scraper on another host).
+    metrics_token: str | None = None
     metrics_host: str = "127.0.0.1"
 
     @cached_property
