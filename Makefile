@@ -2,7 +2,8 @@
 #   make demo   run the demo city + portal with embedded defaults (nothing else to start)
 #   make test   the test suite against the real PostgreSQL (127.0.0.1:5432, db test) and Redis
 #   make lint   ruff
-#   make lock   regenerate requirements.lock from pyproject.toml (developers only; needs PyPI)
+#   make lock   regenerate the locks from pyproject.toml (developers only; needs PyPI):
+#               requirements.lock (runtime: the image) and requirements-dev.lock (+ tests, tools)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -23,10 +24,10 @@ help:
 	@echo "make demo    run the demo (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run the tests (starts local PostgreSQL/Redis if they are down)"
 	@echo "make lint    ruff check"
-	@echo "make venv    create/update .venv from requirements.lock (+ project, editable)"
+	@echo "make venv    create/update .venv from requirements-dev.lock (+ project, editable)"
 	@echo "make assets  npm ci (htmx, htmx-ext-sse, design tokens, axe-core into node_modules/)"
 	@echo "make screenshots  regenerate docs/screenshots/*.png (Playwright + Debian chromium)"
-	@echo "make lock    regenerate requirements.lock (uv pip compile, with hashes)"
+	@echo "make lock    regenerate requirements.lock (runtime) and requirements-dev.lock (uv, hashes)"
 
 venv: $(VENV_STAMP)
 
@@ -34,9 +35,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Re-runs whenever the lock or pyproject changes; otherwise a no-op.
-$(VENV_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+$(VENV_STAMP): requirements-dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip==$(PIP_VERSION) uv==$(UV_VERSION)
-	$(BIN)/python -m pip install --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --no-deps -e .
 	@touch $@
 
@@ -69,8 +70,10 @@ lint: venv
 	$(BIN)/ruff check .
 
 lock: venv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 \
 		--generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -18,6 +18,18 @@ from crawlers.sanitize import absolute_http_url
 
 _NOT_ARTICLES = ("#",)
 _GUESS_SCOPE = ("main", "#tmp_contents", "#contents", "#main", "article", "body")
+_PROBE = LexborHTMLParser("<p></p>")
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why a list-page rule is not a CSS selector lexbor can use, or None when it is."""
+    if not selector.strip():
+        return "empty CSS selector"
+    try:
+        _PROBE.css(selector)
+    except Exception:  # lexbor's SelectolaxError (version-dependent type): any refusal counts
+        return f"not a valid CSS selector: {selector!r}"
+    return None
 
 
 def parse_list_page(html: str, *, base_url: str, rules: dict[str, str]) -> list[ListingEntry]:

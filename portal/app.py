@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from portal.context import AppContext
 from portal.i18n import t
@@ -42,6 +41,7 @@ from portal.routes.deps import (
 from portal.runtime.jobs import start_embedded_scheduler
 from portal.security import set_security_headers
 from portal.settings import PACKAGE_DIR, Settings
+from portal.signing import EditorSessionMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
     app.add_middleware(
-        SessionMiddleware, secret_key=settings.session_secret, session_cookie="mymachi_editor",
+        EditorSessionMiddleware, settings=settings, session_cookie="mymachi_editor",
         same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
     )
 

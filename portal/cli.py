@@ -41,10 +41,31 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False)
 
 
+def _configured_files(settings: Settings) -> dict[str, Path | None]:
+    from portal.context import CITY_FILE
+
+    city = settings.city_path or (CITY_FILE if CITY_FILE.exists() else None)
+    return {"city": city, "taxonomy": settings.taxonomy_path}
+
+
+def _refuse_invalid_config(settings: Settings) -> None:
+    """Exit 1 with check-config's lines when the city's files are invalid: a server that
+    starts on a broken file fails later, somewhere less clear."""
+    from portal.cityfiles import check_files
+
+    problems = check_files(**_configured_files(settings))
+    if problems:
+        for line in problems:
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
+        err.print("refusing to start: fix the lines above (mymachi check-config)")
+        raise typer.Exit(1)
+
+
 def _context(settings: Settings):  # type: ignore[no-untyped-def]
     from portal.context import AppContext
     from portal.db.session import migrate
 
+    _refuse_invalid_config(settings)
     ctx = AppContext.build(settings)
     migrate(ctx.engine)
     return ctx
@@ -103,6 +124,7 @@ def scheduler() -> None:
     _logging(fmt="json")
     settings = Settings()
     redis_settings(settings)  # fail with a clear message when MYMACHI_REDIS_URL is missing
+    _refuse_invalid_config(settings)
     start_metrics_server(settings, "scheduler")
     asyncio.run(run_scheduler(settings))
 
@@ -135,8 +157,9 @@ def source_add(
     kind: str = "auto",
 ) -> None:
     """Add a source (feed, sitemap or list page)."""
+    from portal.cityfiles import SOURCE_KINDS
     from portal.db.session import session_scope
-    from portal.ingest.sources import SOURCE_KINDS, add_source
+    from portal.ingest.sources import add_source
 
     if not url.startswith(("http://", "https://")):
         err.print("error: the URL must start with http:// or https://")
@@ -274,7 +297,32 @@ def demo(port: int = 8000, city_port: int = typer.Option(8100, help="Port of the
     from portal.demo import run_demo
 
     _logging()
+    _refuse_invalid_config(Settings())
     run_demo(port=port, city_port=city_port)
+
+
+@app.command("check-config")
+def check_config(
+    city: Annotated[Path | None, typer.Option(help="City file (default: MYMACHI_CITY_PATH, "
+                                                   "else ./mymachi-city.toml if present).")] = None,
+    sources: Annotated[Path | None, typer.Option(help="Sources file to check too.")] = None,
+    taxonomy: Annotated[Path | None, typer.Option(help="Taxonomy file (default: "
+                                                       "MYMACHI_TAXONOMY_PATH).")] = None,
+) -> None:
+    """Validate the city's files: exit 0 when valid, else one line per problem (file, entry,
+    field) and exit 1."""
+    from portal.cityfiles import check_files
+
+    configured = _configured_files(Settings())
+    files = {"city": city or configured["city"], "sources": sources,
+             "taxonomy": taxonomy or configured["taxonomy"]}
+    problems = check_files(**files)
+    for line in problems:
+        typer.echo(line)
+    if problems:
+        raise typer.Exit(1)
+    checked = [f"{kind} {path}" for kind, path in files.items() if path is not None]
+    typer.echo(f"valid: {', '.join(checked)}")
 
 
 @bench_app.command("load")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,12 +10,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers import SiteMemory
+from portal.cityfiles import read_city_file, read_taxonomy_file
 from portal.db.session import make_engine, make_session_factory
 from portal.runtime.cache import Cache, make_cache
 from portal.runtime.counters import Counters, MemoryCounters, make_counters
 from portal.runtime.live import LiveNotices
 from portal.settings import Settings
-from recommender.taxonomy import Area, Taxonomy, load_taxonomy
+from recommender.taxonomy import Area, Taxonomy
 
 if TYPE_CHECKING:
     from portal.editorial.notices import NoticesSnapshot
@@ -41,20 +41,19 @@ class City:
 
 
 def load_city(path: Path | None) -> City:
+    """The city file (config/city.example.toml documents it); ConfigProblem when invalid."""
     if path is None:
         path = CITY_FILE if CITY_FILE.exists() else None
     if path is None:
         return City()
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    entries = data.get("area", [])
+    data = read_city_file(path)
     return City(
-        name=str(data.get("name", "")),
-        areas=tuple(Area(slug=a["slug"], name=a["name"], aliases=tuple(a.get("aliases", [])))
-                    for a in entries),
-        area_names_en={a["slug"]: a["name_en"] for a in entries if a.get("name_en")},
+        name=data.name,
+        areas=tuple(Area(slug=a.slug, name=a.name, aliases=a.aliases) for a in data.area),
+        area_names_en={a.slug: a.name_en for a in data.area if a.name_en},
         jma_codes={
-            **{str(code): "" for code in data.get("jma_area_codes", [])},
-            **{str(a["jma_code"]): a["slug"] for a in entries if a.get("jma_code")},
+            **{code: "" for code in data.jma_area_codes},
+            **{a.jma_code: a.slug for a in data.area if a.jma_code},
         },
     )
 
@@ -102,7 +101,7 @@ class AppContext:
         engine = make_engine(settings.database_url)
         city = load_city(settings.city_path)
         # The city's wards join the taxonomy, so the ranker can match and name them.
-        taxonomy = replace(load_taxonomy(settings.taxonomy_path), areas=city.areas)
+        taxonomy = replace(read_taxonomy_file(settings.taxonomy_path), areas=city.areas)
         return cls(
             settings=settings,
             engine=engine,

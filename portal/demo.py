@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 
+import tomli_w
 import uvicorn
 
 from portal.context import CITY_FILE, AppContext
@@ -27,12 +28,13 @@ def _port_free(port: int) -> bool:
 
 def write_city_file(city: object) -> None:
     """The demo city's wards as the city config (mymachi-city.toml) in the data folder."""
-    lines = [f'name = "{city.name}"', f'name_en = "{city.name_en}"', ""]  # type: ignore[attr-defined]
-    for ward in city.wards:  # type: ignore[attr-defined]
-        aliases = ", ".join(f'"{p}"' for p in ward.places)
-        lines += ["[[area]]", f'slug = "{ward.slug}"', f'name = "{ward.name}"',
-                  f'name_en = "{ward.name_en}"', f"aliases = [{aliases}]", ""]
-    CITY_FILE.write_text("\n".join(lines), encoding="utf-8")
+    document = {
+        "name": city.name, "name_en": city.name_en,  # type: ignore[attr-defined]
+        "area": [{"slug": ward.slug, "name": ward.name, "name_en": ward.name_en,
+                  "aliases": list(ward.places)}
+                 for ward in city.wards],  # type: ignore[attr-defined]
+    }
+    CITY_FILE.write_text(tomli_w.dumps(document), encoding="utf-8")
 
 
 def run_demo(port: int = 8000, city_port: int = 8100) -> None:

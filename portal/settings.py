@@ -75,14 +75,27 @@ class Settings(BaseSettings):
     log_level: str | None = None
     # `mymachi worker`/`scheduler` serve their own /metrics here when set (0: any free port).
     metrics_port: int | None = None
+    # The web process's /metrics answers loopback clients, and others that send
+    # "Authorization: Bearer <this token>" (a scraper on another host).
+    metrics_token: str | None = None
     metrics_host: str = "127.0.0.1"
 
     @cached_property
+    def signing_keys(self) -> tuple[str, ...]:
+        """The signing keys, newest first: MYMACHI_SECRET_KEY="new,old" signs with the new key
+        and still accepts what the old one signed (portal/signing.py)."""
+        keys = tuple(k.strip() for k in (self.secret_key or "").split(",") if k.strip())
+        return keys or (self._generated_key(),)
+
+    @property
     def session_secret(self) -> str:
-        """The signing key. Without MYMACHI_SECRET_KEY one is made once and kept beside the
-        SQLite data, so cookies survive restarts of the embedded portal."""
-        if self.secret_key:
-            return self.secret_key
+        """The key everything is signed with: the first of signing_keys."""
+        return self.signing_keys[0]
+
+    @staticmethod
+    def _generated_key() -> str:
+        """Without MYMACHI_SECRET_KEY one is made once and kept beside the SQLite data, so
+        cookies survive restarts of the embedded portal."""
         path = Path("mymachi-secret.key")
         if path.exists():
             return path.read_text().strip()

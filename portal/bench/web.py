@@ -233,7 +233,7 @@ def _get(path: str, cookie: str | None = None) -> bytes:
 
 def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
         rounds: int, console: Console) -> dict[str, Any]:
-    from itsdangerous import URLSafeSerializer
+    from portal.signing import profile_signer
 
     with tempfile.TemporaryDirectory(prefix="mymachi-bench-web-") as tmp:
         base = Settings()
@@ -244,8 +244,7 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
         })
         with Progress(console=console, transient=True) as progress:
             profile_ids = seed_store(settings, articles, cold_profiles + 1, progress)
-        # Same signing as portal.routes.deps.set_profile_cookie.
-        signer = URLSafeSerializer(settings.session_secret, salt="profile-cookie")
+        signer = profile_signer(settings)  # as portal.routes.deps.set_profile_cookie signs
         cookies = [signer.dumps(pid) for pid in profile_ids]
         port = free_port()
         process = multiprocessing.get_context("spawn").Process(

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import random
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, SourceSpec
+from portal.cityfiles import MIN_POLL_SECONDS, ConfigProblem, read_sources_file
 from portal.db.models import Source
 from portal.db.session import get_by_id
 from portal.editorial.audit import audit
@@ -23,8 +22,6 @@ FAILING_AFTER = 3
 MAX_BACKOFF = timedelta(hours=6)
 MAX_RETRY_AFTER = timedelta(hours=24)  # a server asking for longer is asked again after a day
 JITTER = 0.1  # ±10% on every poll interval, so sources added together drift apart
-MIN_POLL_SECONDS = 60
-SOURCE_KINDS = ("auto", "rss", "atom", "rdf", "feed", "html", "sitemap", "discover")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,42 +202,15 @@ class SourceConfig:
 def load_sources_file(path: Path) -> list[SourceConfig]:
     """`[[source]]` tables from a TOML file (see config/sources.example.toml)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SourcesFileError(f"{path}: {exc}") from None
-    default_poll = data.get("poll_interval", 900)
-    entries = data.get("source", [])
-    if not isinstance(entries, list) or not entries:
-        raise SourcesFileError(f"{path}: no [[source]] entries")
-    return [_source_config(i, entry, default_poll) for i, entry in enumerate(entries, 1)]
-
-
-def _source_config(number: int, entry: Any, default_poll: Any) -> SourceConfig:
-    where = f"source #{number}"
-    if not isinstance(entry, dict):
-        raise SourcesFileError(f"{where}: not a table")
-    url = str(entry.get("url", "")).strip()
-    if not url.startswith(("http://", "https://")):
-        raise SourcesFileError(f"{where}: url must start with http:// or https://")
-    department = str(entry.get("department", "")).strip()
-    if not department:
-        raise SourcesFileError(f"{where} ({url}): department is required")
-    kind = str(entry.get("kind", "auto"))
-    if kind not in SOURCE_KINDS:
-        raise SourcesFileError(f"{where} ({url}): kind must be one of {', '.join(SOURCE_KINDS)}")
-    rules = entry.get("rules", {})
-    if not isinstance(rules, dict) or not all(isinstance(v, str) for v in rules.values()):
-        raise SourcesFileError(f"{where} ({url}): rules must be a table of CSS selectors")
-    if kind == "html" and not rules.get("item"):
-        raise SourcesFileError(f"{where} ({url}): kind html needs rules.item")
-    poll = entry.get("poll_interval", default_poll)
-    if not isinstance(poll, int) or poll < MIN_POLL_SECONDS:
-        raise SourcesFileError(
-            f"{where} ({url}): poll_interval must be whole seconds, at least {MIN_POLL_SECONDS}"
-        )
-    return SourceConfig(url=url, department=department, kind=kind,
-                        name=str(entry.get("name", "")), rules=dict(rules),
-                        poll_interval_seconds=poll)
+        parsed = read_sources_file(path)
+    except ConfigProblem as problem:
+        raise SourcesFileError("\n".join(problem.lines)) from None
+    return [
+        SourceConfig(url=entry.url, department=entry.department, kind=entry.kind,
+                     name=entry.name, rules=dict(entry.rules),
+                     poll_interval_seconds=entry.poll_interval or parsed.poll_interval)
+        for entry in parsed.source
+    ]
 
 
 def import_sources(session: Session, configs: list[SourceConfig]) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import Response
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 from starlette.datastructures import FormData
@@ -21,6 +21,7 @@ from portal.editorial.editors import get_editor
 from portal.editorial.richtext import render_notice_body
 from portal.i18n import JST, days_until, format_date, normalize_language, t, tn
 from portal.residents.profiles import get_profile
+from portal.signing import profile_signer
 
 T = TypeVar("T")
 PROFILE_COOKIE = "mymachi_profile"
@@ -61,13 +62,9 @@ def get_session(ctx: CtxDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _profile_signer(ctx: AppContext) -> URLSafeSerializer:
-    return URLSafeSerializer(ctx.settings.session_secret, salt="profile-cookie")
-
-
 def set_profile_cookie(response: Response, ctx: AppContext, profile_id: str) -> None:
     response.set_cookie(
-        PROFILE_COOKIE, _profile_signer(ctx).dumps(profile_id), max_age=400 * 24 * 3600,
+        PROFILE_COOKIE, profile_signer(ctx.settings).dumps(profile_id), max_age=400 * 24 * 3600,
         httponly=True, samesite="lax", secure=ctx.settings.cookie_secure,
     )
 
@@ -76,7 +73,7 @@ def profile_from_cookie(ctx: AppContext, session: Session, raw: str | None) -> P
     if not raw:
         return None
     try:
-        profile_id = _profile_signer(ctx).loads(raw)
+        profile_id = profile_signer(ctx.settings).loads(raw)
     except BadSignature:
         return None
     return get_profile(session, str(profile_id))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hmac
+import ipaddress
+
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
@@ -41,7 +44,30 @@ def healthz(ctx: CtxDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if sql == "ok" else 503)
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
+def _loopback(request: Request) -> bool:
+    # The forwarded address behind a trusted proxy (uvicorn rewrites request.client), so a
+    # request that came through the proxy from outside is not mistaken for a local one.
+    try:
+        return ipaddress.ip_address(request.client.host if request.client else "").is_loopback
+    except ValueError:
+        return False
+
+
+def metrics_access(request: Request, ctx: CtxDep) -> None:
+    """Metrics name sources, routes and queue depths: loopback or the bearer token only."""
+    token = ctx.settings.metrics_token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
+        return
+    if _loopback(request):
+        return
+    raise HTTPException(403, "metrics are served to loopback or with the bearer token",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/metrics", response_class=PlainTextResponse,
+            dependencies=[Depends(metrics_access)],
+            responses={403: {"description": "Neither loopback nor the bearer token."}})
 def metrics(ctx: CtxDep) -> Response:
     # This process's counters, then the shared backlog (queue, due sources) read right now.
     body = generate_latest() + generate_latest(backlog_registry(ctx, QUEUE_NAME))

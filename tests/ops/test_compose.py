@@ -29,6 +29,13 @@ def _compose_cmd() -> list[str] | None:
     return None
 
 
+def _config_env(**extra: str) -> dict[str, str]:
+    """The environment compose interpolates with: defaults, not whatever the developer has
+    exported, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MYMACHI_", "POSTGRES_"))}
+    return env | extra
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict:
     cmd = _compose_cmd()
@@ -39,8 +46,7 @@ def compose() -> dict:
             "no Compose CLI: install Debian package docker-compose "
             "(or the docker compose v2 plugin); .ci/run does this"
         )
-    # Interpolate with the defaults, not with whatever the developer has exported.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MYMACHI_", "POSTGRES_"))}
+    env = _config_env(MYMACHI_SECRET_KEY="compose-test-secret")
     if cmd == ["docker", "compose"]:
         args = [*cmd, "config", "--format", "json"]
     else:  # Compose v1 prints YAML only
@@ -66,6 +72,18 @@ def _environment(service: dict) -> dict[str, str]:
     if isinstance(env, list):
         env = dict(item.split("=", 1) for item in env)
     return {k: ("" if v is None else str(v)) for k, v in env.items()}
+
+
+def test_compose_refuses_to_start_without_a_secret_key(compose: dict) -> None:
+    cmd = _compose_cmd()
+    assert cmd is not None
+    proc = subprocess.run([*cmd, "config", "-q"], cwd=ROOT, env=_config_env(),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode != 0
+    assert "MYMACHI_SECRET_KEY" in proc.stderr
+    for name in APP_SERVICES:
+        assert _environment(compose["services"][name])["MYMACHI_SECRET_KEY"] == \
+            "compose-test-secret"
 
 
 def test_services_present(compose: dict) -> None:
@@ -177,6 +195,13 @@ def test_migrations_run_before_the_app(compose: dict) -> None:
     for name in APP_SERVICES:
         cond = svcs[name]["depends_on"]["migrate"]["condition"]
         assert cond == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "scheduler"])
+def test_app_services_have_healthchecks(compose: dict, name: str) -> None:
+    check = compose["services"][name]["healthcheck"]
+    test = " ".join(check["test"]) if isinstance(check["test"], list) else check["test"]
+    assert "urlopen" in test and ("/healthz" in test or "/metrics" in test)
 
 
 def test_backing_services_have_healthchecks(compose: dict) -> None:

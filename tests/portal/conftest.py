@@ -70,7 +70,9 @@ def client_for():
     clients: list[TestClient] = []
 
     def build(ctx: AppContext) -> TestClient:
-        client = TestClient(create_app(ctx.settings, ctx, run_scheduler=False))
+        # From loopback, as an operator on the host would be (/metrics answers only that).
+        client = TestClient(create_app(ctx.settings, ctx, run_scheduler=False),
+                            client=("127.0.0.1", 50000))
         client.__enter__()
         clients.append(client)
         return client

@@ -235,3 +235,28 @@ def test_log_format_and_level_come_from_settings(sqlite_url, make_ctx) -> None:
     bad = make_ctx(sqlite_url, log_level="chatty").settings
     with pytest.raises(ValueError, match="MYMACHI_LOG_LEVEL"):
         configure_logging(bad)
+
+
+def test_metrics_answer_only_loopback_or_the_bearer_token(sqlite_url, make_ctx) -> None:
+    from fastapi.testclient import TestClient
+
+    from portal.app import create_app
+
+    ctx = make_ctx(sqlite_url, metrics_token="scrape-token-0123456789")
+    app = create_app(ctx.settings, ctx, run_scheduler=False)
+    with TestClient(app, client=("203.0.113.7", 40000)) as outside:
+        refused = outside.get("/metrics")
+        assert refused.status_code == 403
+        assert "mymachi_" not in refused.text
+        assert outside.get("/metrics", headers={"Authorization": "Bearer wrong"}
+                           ).status_code == 403
+        allowed = outside.get("/metrics",
+                              headers={"Authorization": "Bearer scrape-token-0123456789"})
+        assert allowed.status_code == 200 and "mymachi_http_requests_total" in allowed.text
+    with TestClient(app, client=("::1", 40000)) as local:
+        assert local.get("/metrics").status_code == 200
+    # Without a token configured, only loopback is served.
+    bare = make_ctx(sqlite_url)
+    with TestClient(create_app(bare.settings, bare, run_scheduler=False),
+                    client=("198.51.100.2", 40000)) as outside:
+        assert outside.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 403
