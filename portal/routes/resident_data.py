@@ -195,7 +195,8 @@ def personal_atom(token: str, request: Request, ctx: CtxDep, session: SessionDep
         title=f"{ctx.city_name or 'mymachi'} — {t('feed.title', lang)}",
         self_url=f"{base}/p/{token}/feed.atom", site_url=f"{base}/feed",
         feed_id=f"{base}/p/{token}/feed.atom", updated=max(stamps, default=now),
-        entries=[(i.article, i.reason) for i in items], language=lang, notices=notices,
+        entries=[(i.article, i.reason, i.matches_interests) for i in items], language=lang,
+        notices=notices,
     )
     return Response(body, media_type="application/atom+xml; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=300"})
