@@ -249,7 +249,7 @@ def _best(score: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
     """The best `size` of `rows` by score, best first, ties by input order."""
     size = min(rows.size, size)
     if size == 0:
-        return rows
+        return rows[:0]
     best = rows[np.argpartition(-score[rows], size - 1)[:size]]
     return best[np.lexsort((best, -score[best]))]
 

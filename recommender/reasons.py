@@ -81,7 +81,9 @@ def interest_matches(signals: Signals, matrix: CandidateMatrix) -> np.ndarray:
     """(n,) bool: the candidates the resident's interests lifted, by the signals `explain`
     names (a stated or liked category, a keyword, a liked article, their ward or life stage),
     and that are still current: the part of a feed above "other news"."""
-    topical = (matrix.scores * signals.weights).max(axis=1, initial=0.0) >= MIN_CATEGORY_SHARE
+    topical = np.zeros(len(matrix), dtype=bool)
+    for j in np.flatnonzero(signals.weights):  # a few columns, not the whole (n, C) product
+        topical |= matrix.scores[:, j] * signals.weights[j] >= MIN_CATEGORY_SHARE
     lifted = (topical | (signals.keyword_part > 0) | (signals.liked > LIKED_SHARE)
               | signals.in_area.astype(bool) | signals.for_stage.astype(bool))
     return lifted & ~signals.expired

@@ -60,3 +60,15 @@ def test_a_ward_or_keyword_is_an_interest_too(taxonomy) -> None:
     ranked = rank_feed(ProfileSpec(keywords=["オーケストラ"]), [mention], taxonomy=taxonomy,
                        now=NOW)
     assert ranked[0].matches_interests and "「オーケストラ」を含むため" in ranked[0].reason
+
+
+def test_other_news_joins_the_pool_only_when_matches_run_short() -> None:
+    """Diversity compares every pair in its pool: when matches fill the page, the pool
+    must not take in the whole rest of the candidate set as well."""
+    import numpy as np
+
+    from recommender.ranking import _best
+
+    score = np.array([0.5, 0.9, 0.1, 0.7])
+    assert _best(score, np.arange(4), 0).size == 0
+    assert _best(score, np.arange(4), 2).tolist() == [1, 3]
