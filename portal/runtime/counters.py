@@ -36,7 +36,7 @@ PENDING = "mymachi:counters:pending"
 FLUSHING = "mymachi:counters:flushing:"
 FLUSH_LOCK = "mymachi:counters:flush-lock"
 FLUSH_LOCK_MS = 120_000
-MAX_HELD_FIELDS = 200_000  # distinct counters a web process keeps while Redis is away
+MAX_HELD_FIELDS = 200_000  # distinct counts a web process keeps while Redis is away
 SEEN = "mymachi:counters:seen:"  # + day: a set of who was counted for what that day
 SEEN_TTL_S = 2 * 86_400  # outlives its day: a page stamped 23:59 may be counted after midnight
 # KEYS: pending hash, the day's seen set; ARGV: ttl, then member, field pairs. Atomic, so two
@@ -64,6 +64,9 @@ def seen_member(visitor: str, field: str) -> tuple[str, str]:
     day, _hour, article_id, _ward, kind = field.split("|")
     who = hashlib.blake2b(f"{day}|{visitor}".encode(), digest_size=8).hexdigest()
     return day, f"{who}|{article_id}|{kind}"
+
+
+Once = dict[str, dict[str, str]]  # day → seen member → counter field, for add_once
 
 
 class Counters(Protocol):
@@ -154,7 +157,9 @@ class RedisCounters:
         # Counted while Redis was away: kept here and handed over when it is back, so an
         # outage loses only what Redis itself held (the counts since its last flush).
         self._held: Counter[str] = Counter()
-        self._held_seen = SeenDays()  # once-only counting while Redis is away
+        # Once-only counts made meanwhile, by day and member: handed over through the same
+        # script, so Redis still counts each visitor once (it may know them already).
+        self._held_once: Once = {}
         self._count_once = self._client.register_script(COUNT_ONCE_LUA)
         self._lock = threading.Lock()
         self._retry_at = 0.0
@@ -163,53 +168,55 @@ class RedisCounters:
         self._down = self._probing = False
 
     def add(self, fields: Iterable[str]) -> None:
-        self._send(Counter(fields))
+        self._send(Counter(fields), {})
 
     def add_once(self, visitor: str, fields: Iterable[str]) -> None:
-        self._send(Counter(), visitor, list(fields))
+        once: Once = defaultdict(dict)
+        for field in fields:
+            day, member = seen_member(visitor, field)
+            once[day].setdefault(member, field)
+        self._send(Counter(), once)
 
-    def _send(self, counts: Counter[str], visitor: str = "", once: list[str] | None = None
-              ) -> None:
-        once = once or []
+    def _send(self, counts: Counter[str], once: Once) -> None:
         with self._lock:
             if time.monotonic() < self._retry_at or self._probing:
                 # down a moment ago, or someone is finding out
-                self._hold(counts, visitor, once)
+                self._hold(counts, once)
                 return
             self._probing = self._down
             counts.update(self._held)
             self._held = Counter()
+            for day, members in self._held_once.items():
+                once.setdefault(day, {}).update(members)
+            self._held_once = {}
         sent = False
         try:
             pipe = self._client.pipeline(transaction=False)
             for field, n in counts.items():
                 pipe.hincrby(PENDING, field, n)
-            by_day: dict[str, list[str]] = defaultdict(list)
-            for field in once:
-                day, member = seen_member(visitor, field)
-                by_day[day] += [member, field]
-            for day, pairs in by_day.items():
+            for day, members in once.items():
+                pairs = [x for member, field in members.items() for x in (member, field)]
                 self._count_once(keys=[PENDING, SEEN + day], args=[SEEN_TTL_S, *pairs],
                                  client=pipe)
             pipe.execute()
             sent = True
         except redis.RedisError as exc:  # counting must never break a page
             with self._lock:
-                if not self._held:
+                if not self._held and not self._held_once:
                     log.warning("counters: Redis unavailable, counting in this process: %s",
                                 exc)
                 self._retry_at = time.monotonic() + 1.0
-                self._hold(counts, visitor, once)
+                self._hold(counts, once)
         finally:
             with self._lock:
                 self._probing, self._down = False, not sent
 
-    def _hold(self, counts: Counter[str], visitor: str = "", once: list[str] | None = None
-              ) -> None:
-        if len(self._held) < MAX_HELD_FIELDS:  # a long outage must not exhaust memory
+    def _hold(self, counts: Counter[str], once: Once) -> None:
+        held = len(self._held) + sum(map(len, self._held_once.values()))
+        if held < MAX_HELD_FIELDS:  # a long outage must not exhaust memory
             self._held.update(counts)
-            # Once per visitor within this process; handed over as plain counts later.
-            self._held.update(self._held_seen.first_time(visitor, once or []))
+            for day, members in once.items():
+                self._held_once.setdefault(day, {}).update(members)
 
     def flush(self, engine: Engine) -> int:
         # One flusher at a time across processes: otherwise a second one would take the

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 from portal.context import AppContext
 from portal.db.models import Article, ReadCounter
-from portal.runtime.counters import Counters, MemoryCounters, RedisCounters, counter_field
+from portal.runtime.counters import (
+    COUNT_ONCE_LUA,
+    Counters,
+    MemoryCounters,
+    RedisCounters,
+    counter_field,
+)
 from tests.live_server import free_port
 
 AT = datetime(2026, 11, 26, 1, 30, tzinfo=UTC)  # 10:30 in Japan
@@ -105,8 +111,20 @@ def test_redis_keeps_no_profile_id_and_forgets_the_day(redis_url) -> None:
     assert 0 < client.ttl(seen) <= 2 * 86_400
 
 
-def test_while_redis_is_down_a_visitor_is_still_counted_once() -> None:
+def test_while_redis_is_away_a_visitor_is_still_counted_once(redis_url, store) -> None:
+    """Counted in the process meanwhile, handed over through the same once-only script: a
+    resident Redis had already counted today is not counted again when it is back."""
+    ctx, ids = store
+    RedisCounters(redis_url).add_once("resident-a", _feed(ids[:1]))  # another process
     counters = RedisCounters(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     for _ in range(5):
-        counters.add_once("resident-a", _feed([1, 2]))
-    assert sum(counters._held.values()) == 2
+        counters.add_once("resident-a", _feed(ids))
+    assert sum(map(len, counters._held_once.values())) == 2
+    # Redis is back (here: this process reaches the real server from now on).
+    counters._client = redis.Redis.from_url(redis_url)
+    counters._count_once = counters._client.register_script(COUNT_ONCE_LUA)
+    counters._retry_at = 0.0
+    counters.add_once("resident-a", _feed(ids))
+    counters.flush(ctx.engine)
+    assert _counts(ctx) == {("2026-11-26", ids[0], "impression"): 1,
+                            ("2026-11-26", ids[1], "impression"): 1}
