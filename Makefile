@@ -1,6 +1,7 @@
 # mymachi — developer and CI entry points.
 #   make demo   run the demo city + portal with embedded defaults (nothing else to start)
-#   make test   the test suite against the real PostgreSQL (127.0.0.1:5432, db test) and Redis
+#   make test   the test suite against the real PostgreSQL (127.0.0.1:5432, db test) and Redis;
+#               first installs missing system tools (scripts/prerequisites.sh, apt-get)
 #   make lint   ruff
 #   make lock   regenerate the locks from pyproject.toml (developers only; needs PyPI):
 #               requirements.lock (runtime: the image) and requirements-dev.lock (+ tests, tools)
@@ -18,11 +19,11 @@ ASSETS_STAMP := node_modules/.mymachi-assets
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets demo test lint lock services clean screenshots
+.PHONY: help venv assets demo test lint lock services prerequisites clean screenshots
 
 help:
 	@echo "make demo    run the demo (http://127.0.0.1:$(PORT)/)"
-	@echo "make test    run the tests (starts local PostgreSQL/Redis if they are down)"
+	@echo "make test    run the tests (installs missing system tools, starts PostgreSQL/Redis)"
 	@echo "make lint    ruff check"
 	@echo "make venv    create/update .venv from requirements-dev.lock (+ project, editable)"
 	@echo "make assets  npm ci (htmx, htmx-ext-sse, design tokens, axe-core into node_modules/)"
@@ -62,7 +63,12 @@ screenshots: venv assets
 services:
 	bash scripts/services.sh
 
-test: venv assets
+# System tools the tests need (Chromium, Caddy, Compose CLI, npm, …), via apt-get if missing.
+prerequisites:
+	bash scripts/prerequisites.sh
+
+# Listed first: make runs prerequisites in order, and venv/assets need python3-venv and npm.
+test: prerequisites venv assets
 	bash scripts/services.sh
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import socket
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import tomli_w
 import uvicorn
@@ -12,6 +14,9 @@ from portal.context import CITY_FILE, AppContext
 from portal.db.session import migrate, session_scope
 from portal.ingest.sources import add_source, list_sources
 from portal.settings import Settings
+
+if TYPE_CHECKING:
+    from democity.server import DemoCity
 
 log = logging.getLogger(__name__)
 LOOPBACK_ALLOW = "127.0.0.1,localhost"
@@ -24,6 +29,30 @@ def _port_free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+CITY_PORT_TRIES = 10
+
+
+def start_city(portal_port: int, city_port: int) -> DemoCity:
+    """The demo city on `city_port`, else the next free port after it, never the portal's:
+    the port a resident asks for (`make demo PORT=8100`) is the portal's, so the city moves.
+    A stable port keeps the city's article URLs the same across demo restarts."""
+    from democity.server import start_demo_city
+
+    if city_port > 0:
+        for candidate in range(city_port, min(city_port + CITY_PORT_TRIES, 65536)):
+            if candidate == portal_port or not _port_free(candidate):
+                continue
+            try:
+                return start_demo_city(port=candidate)
+            except OSError:
+                continue  # taken between the check and the bind
+    while True:  # any free port the system picks, unless it picked the portal's
+        city = start_demo_city(port=0)
+        if urlsplit(city.base_url).port != portal_port:
+            return city
+        city.stop()
 
 
 def write_city_file(city: object) -> None:
@@ -39,11 +68,9 @@ def write_city_file(city: object) -> None:
 
 def run_demo(port: int = 8000, city_port: int = 8100) -> None:
     from democity import CITY
-    from democity.server import start_demo_city
     from portal.app import create_app
 
-    # A stable city port keeps article URLs stable across demo restarts; fall back if taken.
-    city = start_demo_city(port=city_port if _port_free(city_port) else 0)
+    city = start_city(port, city_port)
     log.info("demo city %s serving %d department sites at %s", CITY.name, len(city.sources),
              city.base_url)
     write_city_file(CITY)

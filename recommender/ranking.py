@@ -16,6 +16,9 @@ score = (relevance + area boost + life-stage boost) × freshness × deadline/eve
   department_floor. Similarity mixes category scores and content vectors, so
   neither one topic nor one department fills a page while others have relevant news, but
   either can when nothing else is relevant.
+- interests first: the items the resident's interests lifted (reasons.interest_matches) fill
+  the feed before any other; other timely news follows, marked `matches_interests=False`
+  with a reason that says so, so a page can show where the resident's interests end.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 
 from recommender.candidates import Candidate, CandidateMatrix, epoch_seconds
 from recommender.profile import FeedbackEvent, LearnedInterest, ProfileSpec, learn_interest
-from recommender.reasons import Signals, explain
+from recommender.reasons import Signals, explain, has_interests, interest_matches
 from recommender.taxonomy import LANGUAGES, Taxonomy
 
 __all__ = [
@@ -50,6 +53,7 @@ class RankedItem:
     score: float
     reason: str
     categories: list[str]
+    matches_interests: bool = True  # False: other news, after every item that matches
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class _TimeFactors:
     age_days: np.ndarray
     days_left: np.ndarray  # to the nearest upcoming deadline/event, NaN if none
     urgency: np.ndarray
+    expired: np.ndarray
 
 
 def _time_factors(matrix: CandidateMatrix, now: datetime, p: RankingParams) -> _TimeFactors:
@@ -134,7 +139,7 @@ def _time_factors(matrix: CandidateMatrix, now: datetime, p: RankingParams) -> _
     urgency = np.where(upcoming, p.urgency_boost * np.exp(-days_left / p.urgency_days), 0.0)
     factor = freshness * (1.0 + urgency) * np.where(expired, p.expired_factor, 1.0)
     result = _TimeFactors(factor.astype(np.float32), age, np.where(upcoming, days_to, np.nan),
-                          urgency)
+                          urgency, expired)
     matrix.time_cache.clear()  # one minute at a time
     matrix.time_cache[key] = result
     return result
@@ -201,6 +206,7 @@ def score_candidates(
         age_days=time.age_days,
         days_left=time.days_left,
         urgency=time.urgency,
+        expired=time.expired,
     )
     return score, signals
 
@@ -239,20 +245,35 @@ def _pool_content(matrix: CandidateMatrix, pool: np.ndarray) -> np.ndarray | Non
     return dense
 
 
+def _best(score: np.ndarray, rows: np.ndarray, size: int) -> np.ndarray:
+    """The best `size` of `rows` by score, best first, ties by input order."""
+    size = min(rows.size, size)
+    if size == 0:
+        return rows[:0]
+    best = rows[np.argpartition(-score[rows], size - 1)[:size]]
+    return best[np.lexsort((best, -score[best]))]
+
+
 def _diversify(
-    score: np.ndarray, matrix: CandidateMatrix, count: int, page: int, params: RankingParams
+    score: np.ndarray, matrix: CandidateMatrix, count: int, page: int, params: RankingParams,
+    first: np.ndarray | None = None,
 ) -> list[int]:
     """Greedy top-`count`, page by page: MMR over similarity and a per-department discount.
+    `first` (bool per candidate): these are all chosen before any other.
 
-    Only the best max(3·count, 60) candidates by score take part: enough for what diversity
-    can reshuffle, and it keeps the loop short on 100k candidates.
+    Only the best max(3·count, 60) candidates by score of each group take part: enough for
+    what diversity can reshuffle, and it keeps the loop short on 100k candidates.
     """
     visible = np.flatnonzero(np.isfinite(score))
     if visible.size == 0 or count <= 0:
         return []
-    pool_size = min(visible.size, max(3 * count, 60))
-    pool = visible[np.argpartition(-score[visible], pool_size - 1)[:pool_size]]
-    pool = pool[np.lexsort((pool, -score[pool]))]  # by score, ties by input order
+    pool_size = max(3 * count, 60)
+    if first is None:
+        first = np.zeros(len(score), dtype=bool)
+    leading = _best(score, visible[first[visible]], pool_size)
+    rest = _best(score, visible[~first[visible]], pool_size if leading.size < count else 0)
+    pool = np.concatenate([leading, rest])
+    in_front = np.arange(pool.size) < leading.size
     base = np.maximum(score[pool], 0.0)
     similarity = _similarities(matrix, pool, params.content_share)
     dept = matrix.department[pool]
@@ -271,7 +292,8 @@ def _diversify(
         novelty = 1.0 - params.diversity * np.clip(closest, 0.0, 1.0)
         # Same department and same topic are mostly one redundancy: the stronger discount
         # applies, they do not compound.
-        j = int(np.argmax(np.where(taken, -np.inf, base * np.minimum(discount, novelty))))
+        open_now = ~taken & (in_front if (~taken & in_front).any() else True)
+        j = int(np.argmax(np.where(open_now, base * np.minimum(discount, novelty), -np.inf)))
         taken[j] = True
         chosen.append(int(pool[j]))
         np.maximum(closest, similarity[j], out=closest)
@@ -308,7 +330,10 @@ def rank_feed(
     if limit == 0 or len(matrix) == 0:
         return []
     score, signals = score_candidates(profile, matrix, now, params)
-    chosen = _diversify(score, matrix, offset + limit, limit, params)[offset:]
+    # A profile that states nothing has no interests to end: one group, generic reasons.
+    stated = has_interests(profile, signals)
+    matches = interest_matches(signals, matrix) if stated else np.zeros(len(matrix), bool)
+    chosen = _diversify(score, matrix, offset + limit, limit, params, matches)[offset:]
     items = []
     for i in chosen:
         row = dict(zip(matrix.slugs, matrix.scores[i].tolist(), strict=True))
@@ -316,8 +341,10 @@ def rank_feed(
             RankedItem(
                 id=matrix.ids[i],
                 score=float(score[i]),
-                reason=explain(i, signals, matrix, profile, taxonomy, language),
+                reason=explain(i, signals, matrix, profile, taxonomy, language,
+                               matches=bool(matches[i]) or not stated),
                 categories=top_categories(row, params.chip_threshold),
+                matches_interests=bool(matches[i]),
             )
         )
     return items

@@ -1,4 +1,6 @@
-"""One short line per feed item saying why it is there, in the resident's language."""
+"""One short line per feed item saying why it is there, in the resident's language, and
+whether the resident's own interests put it there (`interest_matches`): a feed fills its page
+with other timely news too, but says where the resident's interests end."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "event": "開催まであと{days}日",
         "recent": "新着のお知らせ",
         "fallback": "おすすめのお知らせ",
+        "other": "関心以外のお知らせ",
+        "expired": "締切・開催日を過ぎたお知らせ",
         "join": " / ",
         "list": "、",
     },
@@ -39,6 +43,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "event": "Event in {days} days",
         "recent": "Recent news",
         "fallback": "Suggested for you",
+        "other": "Other news from the city",
+        "expired": "Its date has passed",
         "join": " · ",
         "list": ", ",
     },
@@ -62,6 +68,25 @@ class Signals:
     age_days: np.ndarray
     days_left: np.ndarray  # to the nearest upcoming deadline/event, NaN if none
     urgency: np.ndarray
+    expired: np.ndarray  # bool: its deadline or event date has passed
+
+
+def has_interests(profile: ProfileSpec, signals: Signals) -> bool:
+    """Whether the profile states (or has shown by feedback) anything to match at all."""
+    return bool(signals.weights.any() or profile.keywords or profile.areas
+                or profile.life_stages or profile.liked or profile.feedback)
+
+
+def interest_matches(signals: Signals, matrix: CandidateMatrix) -> np.ndarray:
+    """(n,) bool: the candidates the resident's interests lifted, by the signals `explain`
+    names (a stated or liked category, a keyword, a liked article, their ward or life stage),
+    and that are still current: the part of a feed above "other news"."""
+    topical = np.zeros(len(matrix), dtype=bool)
+    for j in np.flatnonzero(signals.weights):  # a few columns, not the whole (n, C) product
+        topical |= matrix.scores[:, j] * signals.weights[j] >= MIN_CATEGORY_SHARE
+    lifted = (topical | (signals.keyword_part > 0) | (signals.liked > LIKED_SHARE)
+              | signals.in_area.astype(bool) | signals.for_stage.astype(bool))
+    return lifted & ~signals.expired
 
 
 def _first_match(candidate_slugs: list[str] | tuple[str, ...], wanted: tuple[str, ...]):
@@ -75,8 +100,10 @@ def explain(
     profile: ProfileSpec,
     taxonomy: Taxonomy,
     language: str,
+    matches: bool = True,
 ) -> str:
-    """The reason line for candidate `i`: its one or two strongest signals, briefly."""
+    """The reason line for candidate `i`: its one or two strongest signals, briefly. An item
+    that does not `matches` the resident's interests says so first, then what made it timely."""
     words = PHRASES[language]
     parts: list[tuple[float, str]] = []
 
@@ -86,6 +113,9 @@ def explain(
         kind = "deadline" if _is_deadline(matrix, i) else "event"
         text = words[f"{kind}_today"] if days == 0 else words[kind].format(days=days)
         parts.append((1.0 + signals.urgency[i], text))
+    if not matches:
+        label = words["expired"] if signals.expired[i] else words["other"]
+        return words["join"].join([label, *(text for _, text in parts[:1])])
 
     contributions = matrix.scores[i] * signals.weights
     order = np.argsort(-contributions, kind="stable")

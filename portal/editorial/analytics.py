@@ -1,5 +1,9 @@
 """What residents read: events counted without personal data, aggregated for editors.
 
+A count is residents, not requests: each (resident, article, kind) counts once a day (see
+`record`), so "impressions" are residents who were shown an article and the open rate is the
+share of them who opened it.
+
 Aggregates below `min_count` are suppressed (shown as "< n", left out of exports), so no
 single resident can be picked out of a small ward or a rare category.
 """
@@ -28,12 +32,18 @@ def record(ctx: AppContext, profile: Profile | None, article_ids: Iterable[int],
            at: datetime | None = None) -> None:
     """Count an event once per article, under the resident's ward: the first they chose
     (the form offers one), or none. Once, so totals by topic or hour are not multiplied
-    for residents who follow several wards."""
+    for residents who follow several wards. And once per (resident, article, kind, day):
+    a count is residents, not page loads, so one feed reloaded a thousand times counts one.
+    Without a profile there is nobody to tell apart: each event counts."""
     if kind not in KINDS:
         return
     at = at or utcnow()
     ward = profile.areas[0] if profile is not None and profile.areas else ""
-    ctx.counters.add(counter_field(aid, kind, ward, at) for aid in article_ids)
+    fields = [counter_field(aid, kind, ward, at) for aid in article_ids]
+    if profile is None:
+        ctx.counters.add(fields)
+    else:
+        ctx.counters.add_once(profile.id, fields)
 
 
 @dataclass(frozen=True, slots=True)

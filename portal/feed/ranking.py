@@ -6,7 +6,7 @@ import hashlib
 import json
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,6 +42,11 @@ class FeedItem:
     reason: str
     categories: list[str]
     html: Markup | None = None  # the rendered card, when the page takes it from portal.feed.cards
+    # False: other news from the city, outside the resident's interests (after all that match).
+    matches_interests: bool = True
+    # The first item outside the resident's interests in the whole feed: a page, an Atom feed
+    # or a digest marks the boundary before it.
+    starts_others: bool = False
 
 
 def _fingerprint(session: Session) -> tuple[Any, ...]:
@@ -148,7 +153,8 @@ def profile_spec(session: Session, profile: Profile, now: datetime | None = None
     )
 
 
-Ranking = list[tuple[int, str, list[str]]]  # (article id, reason, category chips)
+# (article id, reason, category chips, matches the resident's interests)
+Ranking = list[tuple[int, str, list[str], bool]]
 
 
 def _ranking_key(ctx: AppContext, profile: Profile, language: str,
@@ -158,15 +164,15 @@ def _ranking_key(ctx: AppContext, profile: Profile, language: str,
     visit often finds its ranking made. After feedback, the profile's own (its updated_at
     moves with every feedback or settings change)."""
     version = ctx.articles_version()
-    # "feed2": the value became {"depth", "items"}; a list cached by an older release is
-    # never read as one.
+    # "feed3": items became (id, reason, chips, matches); what an older release cached
+    # ({"depth", "items"} of three, or a bare list) is never read as this.
     if any(feedback.values()):
-        return f"feed2:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
+        return f"feed3:{profile.id}:{profile.updated_at.timestamp()}:{version}:{language}"
     interests = json.dumps([sorted(profile.categories.items()), sorted(profile.areas),
                             sorted(profile.life_stages), list(profile.keywords)],
                            ensure_ascii=False)
     digest = hashlib.sha1(interests.encode()).hexdigest()
-    return f"feed2:interests:{digest}:{version}:{language}"
+    return f"feed3:interests:{digest}:{version}:{language}"
 
 
 def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
@@ -190,9 +196,9 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
         profile_spec(session, profile, now, feedback), ctx.candidates.get(ctx, session, now),
         taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0, language=language,
     )
-    seen = {article_id for article_id, _, _ in shown}
-    result = shown + [(int(item.id), item.reason, list(item.categories)) for item in ranked
-                      if int(item.id) not in seen]
+    seen = {article_id for article_id, _, _, _ in shown}
+    result = shown + [(int(item.id), item.reason, list(item.categories),
+                       item.matches_interests) for item in ranked if int(item.id) not in seen]
     ctx.cache.set(key, json.dumps({"depth": depth, "items": result},
                                   ensure_ascii=False).encode(), ttl=RANKED_TTL)
     return result
@@ -218,17 +224,33 @@ def personal_feed(ctx: AppContext, session: Session, profile: Profile, *, now: d
     ranking = _ranking(ctx, session, profile, now, language or profile.language,
                        depth=offset + limit, feedback=feedback)
     page = ranking[offset : offset + limit]
-    ids = [article_id for article_id, _, _ in page]
+    ids = [article_id for article_id, _, _, _ in page]
     articles: dict[int, Article | Row[Any]]
     if cards:
         articles = {r.id: r for r in session.execute(_CARDS_BY_ID, {"ids": ids})}
     else:
         articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    return [
-        FeedItem(articles[aid], reason, cats)
-        for aid, reason, cats in page
+    items = [
+        FeedItem(articles[aid], reason, cats, matches_interests=matches)
+        for aid, reason, cats, matches in page
         if aid in articles and not articles[aid].hidden
     ]
+    # The ranking puts every match first, so the boundary is where a match (or the start of
+    # the feed) is followed by other news; the item before this page says which it was.
+    before = ranking[offset - 1][3] if 0 < offset <= len(ranking) else offset == 0
+    return mark_boundary(items, matched_before=before)
+
+
+def mark_boundary(items: list[FeedItem], matched_before: bool = True) -> list[FeedItem]:
+    """`items` with `starts_others` set on the first one outside the resident's interests,
+    when it follows a match (`matched_before`: what came before `items`; True at the top)."""
+    previous = matched_before
+    marked = []
+    for item in items:
+        starts = previous and not item.matches_interests
+        marked.append(replace(item, starts_others=True) if starts else item)
+        previous = item.matches_interests
+    return marked
 
 
 PREVIEW_SIZE = 5
@@ -238,7 +260,7 @@ def preview_feed(ctx: AppContext, session: Session, spec: ProfileSpec, *, now: d
                  language: str, limit: int = PREVIEW_SIZE) -> list[FeedItem]:
     """The top of the feed a profile *would* get, before it is saved (onboarding preview).
     Cached briefly by the stated interests, since people toggle back and forth."""
-    key = "preview:" + json.dumps(
+    key = "preview2:" + json.dumps(
         [sorted(spec.categories), sorted(spec.areas), sorted(spec.life_stages),
          list(spec.keywords), language, limit, ctx.articles_version()], ensure_ascii=False,
     )
@@ -248,9 +270,11 @@ def preview_feed(ctx: AppContext, session: Session, spec: ProfileSpec, *, now: d
     else:
         ranked = rank_feed(spec, ctx.candidates.get(ctx, session, now), taxonomy=ctx.taxonomy,
                            now=now, limit=limit, offset=0, language=language)
-        ranking = [(int(item.id), item.reason, list(item.categories)) for item in ranked]
+        ranking = [(int(item.id), item.reason, list(item.categories), item.matches_interests)
+                   for item in ranked]
         ctx.cache.set(key, json.dumps(ranking, ensure_ascii=False).encode(), ttl=RANKED_TTL)
-    ids = [article_id for article_id, _, _ in ranking]
+    ids = [article_id for article_id, _, _, _ in ranking]
     articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
-    return [FeedItem(articles[aid], reason, cats) for aid, reason, cats in ranking
-            if aid in articles and not articles[aid].hidden]
+    return mark_boundary([FeedItem(articles[aid], reason, cats, matches_interests=matches)
+                          for aid, reason, cats, matches in ranking
+                          if aid in articles and not articles[aid].hidden])

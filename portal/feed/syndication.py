@@ -25,6 +25,8 @@ from portal.i18n import JST, t
 from portal.residents.profiles import feedback_sets
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# The category of an entry outside the resident's interests (not a taxonomy slug).
+OTHER_NEWS = "other-news"
 
 
 def ensure_feed_token(profile: Profile) -> str:
@@ -55,7 +57,8 @@ def personal_atom_feed(ctx: AppContext, session: Session, profile: Profile, *, s
         title=f"{ctx.city_name or 'mymachi'} — {t('feed.title', lang)}",
         self_url=self_url, site_url=site_url, feed_id=self_url,
         updated=max(stamps, default=now),
-        entries=[(i.article, i.reason) for i in items], language=lang, notices=notices,
+        entries=[(i.article, i.reason, i.matches_interests) for i in items], language=lang,
+        notices=notices,
     )
 
 
@@ -84,11 +87,12 @@ def _iso(value: datetime) -> str:
 
 
 def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated: datetime,
-              entries: Iterable[tuple[Article, str]], language: str,
-              notices: Sequence[Notice] = ()) -> bytes:
-    """An Atom 1.0 document; each entry is (article, reason shown as its summary). The
-    priority notices that reach this resident come first, titled with their severity, so a
-    feed reader shows an evacuation order like the portal does."""
+              entries: Iterable[tuple[Article, str] | tuple[Article, str, bool]],
+              language: str, notices: Sequence[Notice] = ()) -> bytes:
+    """An Atom 1.0 document; each entry is (article, reason shown as its summary[, whether
+    it matches the resident's interests]). The priority notices that reach this resident come
+    first, titled with their severity, so a feed reader shows an evacuation order like the
+    portal does. Entries outside the resident's interests carry the category OTHER_NEWS."""
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -114,7 +118,7 @@ def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated
         if notice.body:
             sub(entry, "summary", notice.body)
         sub(entry, "category", term=f"notice-{notice.severity}")
-    for article, reason in entries:
+    for article, reason, *matches in entries:
         entry = sub(feed, "entry")
         sub(entry, "title", article.title)
         sub(entry, "id", f"{site_url.rstrip('/')}/articles/{article.id}")
@@ -129,6 +133,8 @@ def atom_feed(*, title: str, self_url: str, site_url: str, feed_id: str, updated
         sub(entry, "summary", f"{reason}\n{summary}".strip())
         for slug in article.categories or []:
             sub(entry, "category", term=slug)
+        if matches and not matches[0]:
+            sub(entry, "category", term=OTHER_NEWS, label=t("feed.other_news", language))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 

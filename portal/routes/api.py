@@ -100,6 +100,9 @@ class FeedItemOut(BaseModel):
     areas: list[str]
     deadline: str | None
     reason: str
+    # False: other news from the city, outside the resident's interests; the feed lists
+    # every item that matches before any that does not.
+    matches_interests: bool
 
 
 class FeedOut(BaseModel):
@@ -231,7 +234,7 @@ def get_feed(
                 published=item.article.published.isoformat() if item.article.published else None,
                 categories=item.categories, areas=item.article.areas,
                 deadline=item.article.deadline.isoformat() if item.article.deadline else None,
-                reason=item.reason,
+                reason=item.reason, matches_interests=item.matches_interests,
             )
             for item in items
         ],

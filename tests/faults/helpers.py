@@ -32,6 +32,7 @@ class Sample:
     items: int  # feed items in a JSON answer
     body: str = ""  # of an answer other than 200
     retry_after: str | None = None
+    ids: tuple[str, ...] = ()  # the feed items' ids in a JSON answer
 
 
 @dataclass
@@ -62,11 +63,11 @@ class Load:
                     retry_after = response.headers.get("Retry-After")
                 except httpx.HTTPError as exc:
                     status, text = 0, repr(exc)
-                items = 0
+                ids: tuple[str, ...] = ()
                 if status == 200 and path.startswith("/api/"):
-                    items = len(response.json()["items"])
-                self.samples.append(Sample(path, started, time.monotonic(), status, items,
-                                           text if status != 200 else "", retry_after))
+                    ids = tuple(item["id"] for item in response.json()["items"])
+                self.samples.append(Sample(path, started, time.monotonic(), status, len(ids),
+                                           text if status != 200 else "", retry_after, ids))
 
     def start(self) -> Load:
         for i in range(self.threads):

@@ -154,8 +154,14 @@ def test_html_feed_views_and_opens_are_counted_even_from_the_page_cache(crawled_
     client = client_for(ctx)
     client.post("/profile", data={"categories": ["health"], "areas": [ctx.areas[0].slug]},
                 follow_redirects=False)
+    recorded: list[list[str]] = []
+    add_once = ctx.counters.add_once
+    ctx.counters.add_once = lambda visitor, fields: (  # type: ignore[method-assign]
+        recorded.append(list(fields)), add_once(visitor, fields))
     first = client.get("/feed").text
     client.get("/feed")  # the second view is served from the page cache: still counted
+    assert [len(fields) for fields in recorded] == [20, 20]
+    # ... as the same resident on the same day: 20 impressions, not 40.
     article_id = int(first.split('id="article-', 1)[1].split('"', 1)[0])
     opened = client.get(f"/read/{article_id}", follow_redirects=False)
     assert opened.status_code == 303
@@ -164,7 +170,35 @@ def test_html_feed_views_and_opens_are_counted_even_from_the_page_cache(crawled_
         rows = session.execute(select(ReadCounter.kind, func.sum(ReadCounter.count))
                                .group_by(ReadCounter.kind)).all()
     counts = dict(rows)
-    assert counts["impression"] == 40 and counts["open"] == 1
+    assert counts["impression"] == 20 and counts["open"] == 1
+
+
+def test_counts_are_residents_not_page_loads_and_stay_private(crawled_ctx, client_for
+                                                             ) -> None:
+    """One resident reloading a feed a hundred times is one resident: it neither swamps a
+    category nor lifts itself over the privacy threshold."""
+    ctx = crawled_ctx
+    client = client_for(ctx)
+    ward = ctx.areas[1].slug
+    lone = client.post("/api/v1/profiles", json={"categories": ["tax"],
+                                                 "areas": [ward]}).json()["id"]
+    for _ in range(100):
+        shown = client.get(f"/api/v1/profiles/{lone}/feed?limit=3").json()["items"]
+    for _ in range(3):
+        client.post(f"/api/v1/profiles/{lone}/feedback",
+                    json={"article_id": shown[0]["id"], "kind": "open"})
+    ctx.counters.flush(ctx.engine)
+    with ctx.sessions() as session:
+        counts = dict(session.execute(select(ReadCounter.kind, func.sum(ReadCounter.count))
+                                      .group_by(ReadCounter.kind)).all())
+    assert counts["impression"] == 3 and counts["open"] == 1
+    login_as(client, ctx, "stats", "viewer")
+    exported = client.get("/editor/analytics/export.csv?by=ward").text.splitlines()
+    rows = {line.split(",")[0]: line.split(",") for line in exported[1:]}
+    assert rows[ward][1] == ""  # 3 < MYMACHI_ANALYTICS_MIN_COUNT (5): still suppressed
+    page = client.get("/editor/analytics").text
+    assert "同じ記事を同じ日に何度見ても" in page
+    assert "counts once" in client.get("/editor/analytics?lang=en").text
 
 
 def test_a_resident_of_several_wards_is_counted_once(articles_ctx) -> None:
