@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from portal.app import create_app
+from portal.db.models import utcnow
 from portal.feed.ranking import personal_feed
-from portal.ingest.sources import utcnow
 from portal.residents.profiles import get_profile
 from tests.portal.conftest import crawled_demo_city
 
