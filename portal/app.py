@@ -25,12 +25,14 @@ from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
     api,
+    api_subscriptions,
     editor_admin,
     editor_analytics,
     editor_articles,
     editor_notices,
     editors,
     live,
+    notifications,
     ops,
     resident_data,
     residents,
@@ -161,8 +163,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     app.include_router(api.router)
     api.install_openapi(app, ctx)
+    app.include_router(api_subscriptions.router)
     app.include_router(residents.router)
     app.include_router(resident_data.router)
+    app.include_router(notifications.router)
     app.include_router(editors.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)
