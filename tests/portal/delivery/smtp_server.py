@@ -75,7 +75,13 @@ class SmtpServer:
         return self
 
     def stop(self) -> None:
-        self.controller.stop()
+        if self.controller.server is not None:
+            self.controller.stop()
+
+    def restart(self) -> None:
+        """Up again on the same port (a stopped controller cannot start twice)."""
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
 
 
 def text_of(msg: EmailMessage) -> str:
