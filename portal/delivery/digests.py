@@ -73,13 +73,13 @@ def build_digest(ctx: AppContext, session: Session, profile: Profile, since: dat
 
 def _due_page(session: Session, frequency: str, boundary: datetime, after: str
               ) -> list[tuple[str, str, datetime | None]]:
-    return list(session.execute(
+    return [(sid, pid, last) for sid, pid, last in session.execute(
         select(Subscription.id, Subscription.profile_id, Subscription.last_digest_at)
         .where(Subscription.state == "active", Subscription.digest == frequency,
                Subscription.id > after,
                or_(Subscription.last_digest_at.is_(None),
                    Subscription.last_digest_at < boundary))
-        .order_by(Subscription.id).limit(PAGE)).tuples())
+        .order_by(Subscription.id).limit(PAGE))]
 
 
 def send_digests(ctx: AppContext, frequency: str | None = None, *, dry_run: bool = False,
