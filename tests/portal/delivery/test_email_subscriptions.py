@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.db.models import Delivery
 from tests.portal.delivery.helpers import (
+    LINK,
     confirm_by_mail,
     drain,
     new_profile,
@@ -59,10 +60,7 @@ def test_subscribe_confirm_emergency_once_then_one_click_unsubscribe(
     listed = client.get(f"/api/v1/profiles/{pid}/subscriptions").json()
     assert [s["state"] for s in listed] == ["pending"]
     smtp.inbox.messages.clear()
-    confirm_by_mail_resent = confirm  # the link of the mail already received
-    from tests.portal.delivery.helpers import LINK
-
-    path = LINK.search(text_of(confirm_by_mail_resent)).group(1)  # type: ignore[union-attr]
+    path = LINK.search(text_of(confirm)).group(1)  # type: ignore[union-attr]
     page = client.get(path)
     assert page.status_code == 200 and page.text.count("<form method=\"post\"") == 1
     assert [s["state"] for s in client.get(f"/api/v1/profiles/{pid}/subscriptions").json()
@@ -135,3 +133,25 @@ def test_emergency_reaches_only_subscribers_in_scope(mail_ctx, client_for,
     publish(mail_ctx, "図書館の休館", severity="info")  # info waits for the digest
     drain(mail_ctx)
     assert [m["To"] for m in smtp.inbox.messages] == ["in@example.jp"]
+
+
+def test_the_notice_page_shows_its_delivery_report(mail_ctx, client_for,
+                                                   smtp: SmtpServer) -> None:  # type: ignore[no-untyped-def]
+    from tests.portal.editor_helpers import login_as
+
+    client = client_for(mail_ctx)
+    for address in ("r1@example.jp", "r2@example.jp"):
+        subscribe(client, new_profile(client), address)
+        confirm_by_mail(client, mail_ctx, smtp, address)
+        smtp.inbox.messages.clear()
+    smtp.inbox.refuse["r2@example.jp"] = "550 5.1.1 no such user"
+    notice_id = publish(mail_ctx)
+    drain(mail_ctx)
+    client.cookies.clear()
+    login_as(client, mail_ctx, "chief", "editor")
+    page = client.get(f"/editor/notices/{notice_id}/edit")
+    assert page.status_code == 200
+    row = page.text.split('data-channel="email"')[1].split("</tr>")[0]
+    cells = [c.split("<")[0] for c in row.split('<td class="num">')[1:]]
+    assert cells[:4] == ["0", "1", "1", "0"], cells  # queued, sent, failed, cancelled
+    assert cells[4].endswith("秒") or cells[4].endswith(" s")
