@@ -30,6 +30,7 @@ from portal.routes import (
     editor_analytics,
     editor_articles,
     editor_notices,
+    editor_webhooks,
     editors,
     live,
     notifications,
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(editors.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)
+    app.include_router(editor_webhooks.router)
     app.include_router(editor_analytics.router)
     app.include_router(editor_articles.router)
     app.include_router(ops.router)
