@@ -165,6 +165,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(api.router)
     api.install_openapi(app, ctx)
     app.include_router(api_subscriptions.router)
+    api_subscriptions.install_openapi(app, ctx)
     app.include_router(residents.router)
     app.include_router(resident_data.router)
     app.include_router(notifications.router)

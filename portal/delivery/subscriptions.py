@@ -22,8 +22,9 @@ DIGESTS = ("daily", "weekly", "off")
 CHANNELS = ("email", "webpush")
 # Deliberately plain: one @, a dotted domain, no spaces or angle brackets. The real test of
 # an address is the confirmation mail reaching it.
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+ADDRESS_PATTERN = (r"^[^@\s<>(),;:\"\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_ADDRESS = re.compile(ADDRESS_PATTERN)
 # Reasons a subscription stopped, shown to the resident (translation keys).
 STOPPED_BY_LINK = "delivery.stopped_unsubscribed"
 

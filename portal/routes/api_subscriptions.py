@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from portal.context import AppContext
 from portal.db.models import Subscription
 from portal.delivery.subscriptions import (
+    ADDRESS_PATTERN,
     SubscriptionError,
     SubscriptionInput,
+    channels_enabled,
     get_subscription,
     list_subscriptions,
     remove_subscription,
@@ -36,10 +39,14 @@ class PushSubscription(BaseModel):
 
 
 class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # The schema lists what is accepted here (install_openapi narrows it to this city's
+    # channels, topics and wards); the checks themselves are portal.delivery's.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["channel",
+                                                                              "address"]})
 
     channel: Literal["email", "webpush"]
-    address: str | None = Field(default=None, max_length=320)
+    address: str | None = Field(default=None, max_length=254,
+                                json_schema_extra={"pattern": ADDRESS_PATTERN})
     subscription: PushSubscription | None = None
     digest: Literal["daily", "weekly", "off"] = "off"
     emergencies: bool = True
@@ -56,6 +63,29 @@ class SubscriptionOut(BaseModel):
     digest: str
     emergencies: bool
     stopped_reason: str | None = None
+
+
+def install_openapi(app: FastAPI, ctx: AppContext) -> None:
+    """Narrow the documented body to what this portal accepts; with no channel on, the
+    POST is off and hidden (ARCHITECTURE.md, Delivery)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            channels = channels_enabled(ctx)
+            path = schema["paths"]["/api/v1/profiles/{profile_id}/subscriptions"]
+            if not channels:
+                path.pop("post", None)
+            fields = schema["components"]["schemas"]["SubscriptionIn"]["properties"]
+            fields["channel"]["enum"] = channels or ["email"]
+            fields["categories"]["items"]["enum"] = sorted(
+                c.slug for c in ctx.taxonomy.categories)
+            fields["areas"]["items"]["enum"] = sorted(a.slug for a in ctx.areas)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _out(sub: Subscription) -> SubscriptionOut:
