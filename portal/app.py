@@ -22,12 +22,15 @@ from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
     api,
+    api_subscriptions,
     editor_admin,
     editor_analytics,
     editor_articles,
     editor_notices,
+    editor_webhooks,
     editors,
     live,
+    notifications,
     ops,
     resident_data,
     residents,
@@ -155,11 +158,15 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     app.include_router(api.router)
     api.install_openapi(app, ctx)
+    app.include_router(api_subscriptions.router)
+    api_subscriptions.install_openapi(app, ctx)
     app.include_router(residents.router)
     app.include_router(resident_data.router)
+    app.include_router(notifications.router)
     app.include_router(editors.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)
+    app.include_router(editor_webhooks.router)
     app.include_router(editor_analytics.router)
     app.include_router(editor_articles.router)
     app.include_router(ops.router)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from portal.bench import bench_app
+from portal.delivery.cli import digest_app, notice_app
 from portal.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -22,6 +23,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 source_app = typer.Typer(no_args_is_help=True, help="Manage department sources.")
 app.add_typer(source_app, name="source")
 app.add_typer(bench_app, name="bench")
+app.add_typer(notice_app, name="notice")
+app.add_typer(digest_app, name="digest")
 err = Console(stderr=True)
 
 

@@ -79,6 +79,26 @@ class Settings(BaseSettings):
     # "Authorization: Bearer <this token>" (a scraper on another host).
     metrics_token: str | None = None
     metrics_host: str = "127.0.0.1"
+    # Delivery (portal/delivery): a channel whose settings are unset is off and hidden.
+    # smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465
+    smtp_url: str | None = None
+    mail_from: str | None = None  # "若葉野市 <news@city.example.lg.jp>"
+    smtp_timeout_seconds: float = 15.0
+    # Connections each worker sends on at once, per channel; and a cap on messages per
+    # second per channel and process (0: as fast as the server takes them).
+    delivery_connections: int = Field(default=4, ge=1, le=64)
+    delivery_rate_email: float = Field(default=0.0, ge=0)
+    delivery_rate_webhook: float = Field(default=0.0, ge=0)
+    delivery_poll_seconds: float = 1.0
+    # A failed attempt is tried again after retry × 2^(attempt-1) s (at most an hour), up to
+    # max_attempts; then the delivery is failed.
+    delivery_retry_seconds: float = 30.0
+    delivery_max_attempts: int = 8
+    digest_hour: int = Field(default=7, ge=0, le=23)  # local (Asia/Tokyo) hour of digests
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.smtp_url and self.mail_from)
 
     @cached_property
     def signing_keys(self) -> tuple[str, ...]:

@@ -148,3 +148,29 @@ def rank(
                       str(row["allocated_per_article"]), str(row["build_s"]))
     Console().print(table)
     typer.echo(f"scoring new articles: {result['score_articles_per_s']} articles/s")
+
+
+@bench_app.command("deliver")
+def deliver(
+    subscribers: int = typer.Option(10000, help="Email subscribers in the emergency's scope."),
+    articles: int = typer.Option(100000, help="Articles the digests rank over."),
+    digest_profiles: int = typer.Option(1000, help="Residents whose digest is built."),
+    connections: int = typer.Option(4, help="SMTP connections (MYMACHI_DELIVERY_CONNECTIONS)."),
+    database_url: str = typer.Option("", help="SQL database (default: a new SQLite file)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """One emergency to N subscribers through a local SMTP server (aiosmtpd), then digests
+    built (rank + render) per second at `articles` articles."""
+    import json
+
+    from portal.bench.deliver import run
+
+    try:
+        result = run(subscribers=subscribers, articles=articles,
+                     digest_profiles=digest_profiles, connections=connections,
+                     database_url=database_url or None)
+    except RuntimeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(result) if as_json else
+               "\n".join(f"{key}: {value}" for key, value in result.items()))

@@ -230,3 +230,80 @@ class ReadCounter(Base):
     ward: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" = no ward chosen
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Subscription(Base):
+    """A resident's way to be reached (portal/delivery): an email address that gets
+    emergencies at once and/or a digest. Erased with the profile."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (
+        Index("ix_subscription_profile", "profile_id"),
+        Index("ix_subscription_state_digest", "state", "digest"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))  # email
+    address: Mapped[str] = mapped_column(String(320))  # used for nothing but sending
+    digest: Mapped[str] = mapped_column(String(10), default="off")  # daily | weekly | off
+    emergencies: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Topics and wards narrowing the profile's own (empty: the profile's).
+    categories: Mapped[list[str]] = mapped_column(default=list)
+    areas: Mapped[list[str]] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # pending|active|stopped
+    stopped_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    stopped_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_digest_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Webhook(Base):
+    """Another system (a LINE bridge, an Lアラート relay) told of notice changes, signed per
+    the Standard Webhooks spec with its secret."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))  # whsec_<base64>
+    description: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """The outbox: one row per (item, recipient), written in the transaction that makes the
+    item (a notice published, a digest due). `item` + recipient is unique, so nothing is
+    queued twice; a row is claimed (state "sending") before it is sent and never sent again,
+    so nothing goes out twice even when a worker dies mid-send."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        Index("uq_delivery_item_subscription", "item", "subscription_id", unique=True),
+        Index("uq_delivery_item_webhook", "item", "webhook_id", unique=True),
+        Index("ix_delivery_due", "state", "next_attempt_at"),
+        Index("ix_delivery_notice", "notice_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "confirm:<n>", "notice:<id>", "digest:daily:2026-12-05", "notice:<id>:changed:<n>"
+    item: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # confirm | notice | digest | webhook
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"))
+    subscription_id: Mapped[str | None] = mapped_column(
+        ForeignKey("subscription.id", ondelete="CASCADE"))
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook.id", ondelete="CASCADE"))
+    # queued | sending | sent | failed | cancelled
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # What to send when it is made ahead (a digest's ranked items); notices render at send.
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -83,6 +83,7 @@ def create_notice(session: Session, editor_id: int | None, data: NoticeInput, *,
     session.flush()
     audit(session, editor_id, "notice.create", f"notice:{notice.id}",
           {"origin": origin, **_snapshot(notice)})
+    _queue_delivery(session, notice, "published")
     return notice
 
 
@@ -94,6 +95,8 @@ def update_notice(session: Session, editor_id: int | None, notice: Notice,
     after = _snapshot(notice)
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     audit(session, editor_id, "notice.update", f"notice:{notice.id}", changed)
+    if changed:
+        _queue_delivery(session, notice, "changed")
 
 
 def cancel_notice(session: Session, editor_id: int | None, notice: Notice,
@@ -104,6 +107,15 @@ def cancel_notice(session: Session, editor_id: int | None, notice: Notice,
     notice.updated_at = utcnow()
     audit(session, editor_id, "notice.cancel", f"notice:{notice.id}",
           {"reason": reason} if reason else {})
+    _queue_delivery(session, notice, "withdrawn")
+
+
+def _queue_delivery(session: Session, notice: Notice, event: str) -> None:
+    """Outbox rows (mail to subscribers in scope, webhooks) in the same transaction as the
+    change: committed together or not at all. Imported here: delivery imports this module."""
+    from portal.delivery.outbox import queue_notice
+
+    queue_notice(session, notice, event)
 
 
 def notice_status(notice: Notice, now: datetime) -> str:

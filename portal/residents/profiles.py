@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Article, Feedback, Profile, TransferCode, utcnow
+from portal.db.models import Article, Feedback, Profile, Subscription, TransferCode, utcnow
+from portal.delivery.subscriptions import export_subscriptions
 from recommender.content import from_pairs
 from recommender.profile import FeedbackEvent
 
@@ -196,13 +197,17 @@ def export_profile(session: Session, profile: Profile) -> dict[str, Any]:
             {"article_id": str(aid), "kind": kind, "at": at.isoformat(), "url": url}
             for aid, kind, at, url in feedback
         ],
+        "subscriptions": export_subscriptions(session, profile.id),
     }
 
 
 def erase_profile(session: Session, profile: Profile) -> None:
     """Erase the profile and everything tied to it (feedback incl. saved items and read
-    history, device transfer codes); aggregates hold no profile id."""
+    history, device transfer codes, subscriptions with their addresses and queued mail);
+    aggregates hold no profile id."""
     session.execute(delete(Feedback).where(Feedback.profile_id == profile.id))
+    # Their queued deliveries go with them (ON DELETE CASCADE): nothing is sent after this.
+    session.execute(delete(Subscription).where(Subscription.profile_id == profile.id))
     session.execute(delete(TransferCode).where(TransferCode.profile_id == profile.id))
     session.delete(profile)
     session.flush()

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from portal.context import AppContext
 from portal.db.models import Editor, Notice, utcnow
 from portal.db.session import Session
+from portal.delivery.outbox import ChannelReport, notice_report
 from portal.editorial.notices import (
     SEVERITIES,
     NoticeError,
@@ -82,7 +83,8 @@ def parse_notice_form(ctx: AppContext, form: FormData, *, strict: bool = True) -
 
 def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: NoticeInput | None,
                notice: Notice | None, error: str | None = None, preview: bool = False,
-               typed: dict[str, str] | None = None, status_code: int = 200) -> Response:
+               typed: dict[str, str] | None = None, status_code: int = 200,
+               delivery: list[ChannelReport] | None = None) -> Response:
     """The notice form. `typed` holds the dates as the editor typed them, so a preview or
     an error never turns a scheduled start into "now"."""
     lang = request_language(request)
@@ -102,7 +104,7 @@ def _form_page(request: Request, ctx: AppContext, editor: Editor, *, data: Notic
                      values=values,
                      error=error, preview=data if preview else None, severities=SEVERITIES,
                      categories=ctx.taxonomy.categories, areas=ctx.areas,
-                     life_stages=ctx.taxonomy.life_stages),
+                     life_stages=ctx.taxonomy.life_stages, delivery=delivery),
         status_code=status_code,
     )
 
@@ -158,7 +160,8 @@ def edit_notice(notice_id: int, request: Request, ctx: CtxDep, session: SessionD
         scope_life_stages=notice.scope_life_stages, starts_at=notice.starts_at,
         ends_at=notice.ends_at,
     )
-    return _form_page(request, ctx, editor, data=data, notice=notice)
+    return _form_page(request, ctx, editor, data=data, notice=notice,
+                      delivery=notice_report(session, notice.id))
 
 
 @router.post("/notices/{notice_id}")

@@ -25,6 +25,8 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from portal.context import AppContext
+from portal.delivery.digests import send_digests
+from portal.delivery.runner import start_delivery
 from portal.ingest.crawl import crawl_sources
 from portal.ingest.jma import ingest_jma
 from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
@@ -49,6 +51,8 @@ def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
         ("counter flush", lambda: asyncio.to_thread(ctx.counters.flush, ctx.engine)),
         # Cheap when nothing is due; refits when the corpus or the labels changed.
         ("scorer refit", lambda: asyncio.to_thread(refit_scorer, ctx)),
+        # Cheap when none is due; the outbox drain below sends them.
+        ("digests", lambda: asyncio.to_thread(send_digests, ctx)),
     ]
 
     async def loop() -> None:
@@ -61,8 +65,10 @@ def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
             await asyncio.sleep(ctx.settings.scheduler_tick_seconds)
 
     task = asyncio.create_task(loop(), name="mymachi-embedded-scheduler")
+    stop_delivery = start_delivery(ctx)  # the outbox drain, on its own task
 
     async def stop() -> None:
+        await stop_delivery()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
@@ -95,6 +101,11 @@ async def jma_alerts_job(job_ctx: dict[str, Any]) -> int:
     return len((await ingest_jma(job_ctx["app"])).changed_notice_ids)
 
 
+async def send_digests_job(job_ctx: dict[str, Any]) -> int:
+    """Queue the digests that fell due (the worker's outbox drain sends them)."""
+    return (await asyncio.to_thread(send_digests, job_ctx["app"])).queued
+
+
 async def crawl_source_job(job_ctx: dict[str, Any], source_id: int) -> dict[str, Any]:
     report = await crawl_sources(job_ctx["app"], source_ids=[source_id])
     return asdict(report)
@@ -111,15 +122,20 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
     app_ctx = ctx or AppContext.build(settings)
     lease = settings.job_lease_seconds
     renewing: list[asyncio.Task[None]] = []
+    stops: list[Callable[[], Awaitable[None]]] = []
 
     async def startup(job_ctx: dict[str, Any]) -> None:
         job_ctx["app"] = app_ctx
         renewing.append(asyncio.create_task(_renew_leases(worker, job_ctx["redis"], lease),
                                             name="mymachi-job-leases"))
+        # Every worker drains the outbox (claims keep them from sending a row twice).
+        stops.append(start_delivery(app_ctx))
 
     async def shutdown(job_ctx: dict[str, Any]) -> None:
         for task in renewing:
             task.cancel()
+        for stop in stops:
+            await stop()
         await asyncio.to_thread(app_ctx.crawl_pools.shutdown)
 
     worker = Worker(
@@ -127,7 +143,8 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
                    func(crawl_source_job, name="crawl_source", max_tries=3),
                    func(flush_counters_job, name="flush_counters", max_tries=3),
                    func(refit_scorer_job, name="refit_scorer", max_tries=2),
-                   func(jma_alerts_job, name="jma_alerts", max_tries=2)],
+                   func(jma_alerts_job, name="jma_alerts", max_tries=2),
+                   func(send_digests_job, name="send_digests", max_tries=2)],
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
         on_startup=startup,
@@ -272,6 +289,8 @@ async def scheduler_tick_job(job_ctx: dict[str, Any]) -> int:
     pool: ArqRedis = job_ctx["redis"]
     tick = int(time.time() // settings.scheduler_tick_seconds)
     names = ["crawl_due", "flush_counters", "refit_scorer"]
+    if settings.email_enabled:
+        names.append("send_digests")
     if settings.jma_feed_url:
         names.append("jma_alerts")
     new = 0

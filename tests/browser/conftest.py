@@ -38,7 +38,10 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("browser")
     settings = Settings(database_url=f"sqlite:///{tmp / 'browser.sqlite3'}",
                         secret_key="browser-test-secret-0123456789", city_path=city_file(tmp),
-                        public_url="http://127.0.0.1")
+                        public_url="http://127.0.0.1",
+                        # Email on (the notifications page shows its form); nothing listens
+                        # there, so queued mail just waits.
+                        smtp_url="smtp://127.0.0.1:9", mail_from="mymachi <news@example.jp>")
     ctx = AppContext.build(settings)
     migrate(ctx.engine)
     seed_articles(ctx)

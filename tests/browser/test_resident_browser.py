@@ -108,7 +108,7 @@ def test_keyboard_only_onboarding(chromium, portal_url) -> None:
 
 
 RESIDENT_PAGES = ["/feed", "/saved", "/search?q=防災", "/search", "/settings", "/my-data",
-                  "/transfer", "/no-such-page", "/editor/login"]
+                  "/notifications", "/transfer", "/no-such-page", "/editor/login"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -128,6 +128,14 @@ def test_axe_reports_no_violations_on_any_page_type(chromium, portal_url, lang) 
     page.goto(portal_url + "/my-data")
     page.locator("form[action='/my-data/transfer'] button").click()
     found["/my-data (transfer code)"] = run_axe(page)
+    page.goto(portal_url + "/notifications")
+    page.locator("#address").fill("not-an-address@")
+    page.locator("#address").evaluate("e => e.type = 'text'")  # past the browser's own check
+    page.locator("form[action='/notifications'] button[type=submit]").click()
+    found["/notifications (error)"] = run_axe(page)
+    page.locator("#address").fill(f"axe-{lang}@example.jp")
+    page.locator("form[action='/notifications'] button[type=submit]").click()
+    found["/notifications (pending)"] = run_axe(page)
     for path in RESIDENT_PAGES:
         page.goto(portal_url + path)
         found[path] = run_axe(page)
@@ -147,4 +155,25 @@ def test_feed_more_button_works_without_javascript(chromium, portal_url) -> None
     page.wait_for_url("**/feed")
     assert re.search(r"/feed$", page.url)
     assert page.locator("#feed-items li.card").count() >= 1
+    context.close()
+
+
+def test_notifications_subscribe_and_stop_without_javascript(chromium, portal_url) -> None:
+    context = _context(chromium, javascript=False)
+    page = context.new_page()
+    page.goto(portal_url + "/")
+    page.get_by_label("防災・安全").check()
+    page.locator("button.primary").click()
+    page.wait_for_url("**/feed")
+    page.get_by_role("link", name="お知らせの受け取り方").click()
+    page.wait_for_url("**/notifications")
+    page.get_by_label("メールアドレス").fill("nojs@example.jp")
+    page.get_by_label("毎日").check()
+    page.get_by_role("button", name="登録する").click()
+    page.wait_for_url("**/notifications?done=subscribed")
+    assert "nojs@example.jp" in page.locator("ul.subscriptions").inner_text()
+    assert "確認待ち" in page.locator("ul.subscriptions").inner_text()
+    page.locator("ul.subscriptions button").click()
+    page.wait_for_url("**/notifications?done=stopped")
+    assert page.locator("ul.subscriptions").count() == 0
     context.close()
