@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from portal.db.models import utcnow
 from portal.delivery.subscriptions import (
     SubscriptionError,
     SubscriptionInput,
@@ -23,7 +24,6 @@ from portal.delivery.subscriptions import (
     unsubscribe,
 )
 from portal.editorial.notices import notices_for
-from portal.ingest.sources import utcnow
 from portal.routes.deps import (
     CookieProfile,
     CtxDep,

@@ -75,7 +75,7 @@ def test_sigkilled_worker_sends_no_mail_twice(make_ctx, private_redis: PrivateRe
 
     published = processes.run("notice", "publish", "--title", "避難指示", "--body", "直ちに避難",
                               "--severity", "emergency", "--json")
-    assert json.loads(published.stdout)["id"]
+    assert json.loads(published)["id"]
     worker = processes.start("worker-1", "worker")
     wait_until(lambda: len(smtp.inbox.messages) >= 10, "the worker mailing", 60)
     worker.send_signal(signal.SIGKILL)

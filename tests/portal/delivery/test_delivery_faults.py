@@ -78,9 +78,10 @@ def test_permanent_refusal_stops_the_subscription_with_the_reason(
     assert sub["state"] == "stopped" and "550" in sub["stopped_reason"]
     client.cookies.clear()
     # The resident sees why on their page.
-    from portal.routes.deps import PROFILE_COOKIE, _profile_signer
+    from portal.routes.deps import PROFILE_COOKIE
+    from portal.signing import profile_signer
 
-    client.cookies.set(PROFILE_COOKIE, _profile_signer(mail_ctx).dumps(pid))
+    client.cookies.set(PROFILE_COOKIE, profile_signer(mail_ctx.settings).dumps(pid))
     page = client.get("/notifications")
     assert page.status_code == 200 and "550 5.1.1 no such user" in page.text
 
