@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
@@ -15,12 +14,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from portal.context import AppContext
 from portal.i18n import t
 from portal.logs import AccessLog
-from portal.metrics import REQUEST_SECONDS, REQUESTS
+from portal.middleware import EditorSessions, ObserveRequests, compression
 from portal.routes import (
     api,
     editor_admin,
@@ -40,7 +38,6 @@ from portal.routes.deps import (
     request_language,
 )
 from portal.runtime.jobs import start_embedded_scheduler
-from portal.security import set_security_headers
 from portal.settings import PACKAGE_DIR, Settings
 
 log = logging.getLogger(__name__)
@@ -81,24 +78,15 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     )
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
+    # Plain ASGI only (portal/middleware.py). add_middleware puts each new one outside the
+    # ones before: sessions (editor paths only) → metrics and security headers →
+    # compression → access log, outermost, one line per request.
     app.add_middleware(
-        SessionMiddleware, secret_key=settings.session_secret, session_cookie="mymachi_editor",
+        EditorSessions, secret_key=settings.session_secret, session_cookie="mymachi_editor",
         same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
     )
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                      ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        REQUESTS.labels(request.method, name, str(response.status_code)).inc()
-        REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
-        set_security_headers(request, response)
-        return response
-
-    # Added last, so outermost: one access line per request, route template only.
+    app.add_middleware(ObserveRequests)
+    app.add_middleware(compression)
     app.add_middleware(AccessLog)
 
     @app.exception_handler(LoginRequired)
