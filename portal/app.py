@@ -11,10 +11,10 @@ from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal.assets import HashedStaticFiles
 from portal.context import AppContext
 from portal.i18n import t
 from portal.logs import AccessLog
@@ -152,18 +152,19 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(editor_articles.router)
     app.include_router(ops.router)
     app.include_router(live.router)
-    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    site_static = HashedStaticFiles(PACKAGE_DIR / "static", "/static")
+    app.mount("/static", site_static, name="static")
+    app.state.templates.env.globals["static_url"] = site_static.url
     # Only each package's dist/ folder is served, not node_modules as a whole.
     app.state.vendor_scripts = []
-    for package, script in VENDOR_SCRIPTS.items():
-        dist = settings.assets_dir / package / "dist"
-        if (dist / script).is_file():
-            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
-            app.state.vendor_scripts.append(f"/vendor/{package}/{script}")
     app.state.vendor_styles = []
-    for package, sheet in VENDOR_STYLES.items():
+    for package, name in (VENDOR_SCRIPTS | VENDOR_STYLES).items():
         dist = settings.assets_dir / package / "dist"
-        if (dist / sheet).is_file():
-            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
-            app.state.vendor_styles.append(f"/vendor/{package}/{sheet}")
+        if not (dist / name).is_file():
+            continue
+        vendor = HashedStaticFiles(dist, f"/vendor/{package}")
+        app.mount(f"/vendor/{package}", vendor, name=f"vendor-{package}")
+        target = app.state.vendor_scripts if package in VENDOR_SCRIPTS else \
+            app.state.vendor_styles
+        target.append(vendor.url(name))
     return app

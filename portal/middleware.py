@@ -63,8 +63,8 @@ class ObserveRequests:
         async def send_observed(message: Message) -> None:
             nonlocal recorded
             if message["type"] == "http.response.start":
-                message["headers"] = security_headers(
-                    scope["path"], scope.get("scheme") == "https", message.get("headers", ()))
+                message["headers"] = personal_page_headers(security_headers(
+                    scope["path"], scope.get("scheme") == "https", message.get("headers", ())))
                 # Time to the response's start: a live stream stays open for hours.
                 self._record(scope, int(message["status"]), time.perf_counter() - started)
                 recorded = True
@@ -75,6 +75,25 @@ class ObserveRequests:
         finally:
             if not recorded:  # an exception escaped before any response: a 500
                 self._record(scope, 500, time.perf_counter() - started)
+
+
+_HTML = b"text/html"
+_PRIVATE = (b"cache-control", b"private")
+_VARY_COOKIE = (b"vary", b"Cookie")
+
+
+def personal_page_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Every HTML page depends on the visitor's cookies (their profile, language, editor
+    session): no shared cache may keep one for another visitor. A route that chose its own
+    Cache-Control keeps it."""
+    content_type = next((v for n, v in headers if n.lower() == b"content-type"), b"")
+    if not content_type.startswith(_HTML):
+        return headers
+    names = {n.lower() for n, _ in headers}
+    if b"cache-control" not in names:
+        headers.append(_PRIVATE)
+    headers.append(_VARY_COOKIE)
+    return headers
 
 
 class EditorSessions:

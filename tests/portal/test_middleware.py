@@ -114,3 +114,14 @@ def test_requests_are_counted_per_route_template(client) -> None:
     for _ in range(3):
         assert client.get("/api/v1/categories").status_code == 200
     assert count() == before + 3
+
+
+def test_personal_pages_are_private_and_vary_by_cookie(client) -> None:
+    client.post("/profile", data={"categories": ["childcare"], "language": "ja"})
+    for path in ("/feed", "/settings", "/"):
+        page = client.get(path, headers={"Accept": "text/html"})
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert page.headers["cache-control"].startswith("private"), path
+        assert "cookie" in page.headers["vary"].lower(), path
+    # Not the JSON API, whose URLs name the profile.
+    assert "cookie" not in client.get("/api/v1/categories").headers.get("vary", "").lower()
