@@ -48,6 +48,9 @@ class HashedStaticFiles(StaticFiles):
         super().__init__(directory=directory)
         self.root = directory
         self.url_prefix = url_prefix.rstrip("/")
+        # Hashed name → its bytes and headers: a name that never changes content is served
+        # from memory, without the stat/open/read hops to worker threads of a file response.
+        self._held: dict[str, tuple[bytes, dict[str, str]]] = {}
 
     def url(self, name: str) -> str:
         return f"{self.url_prefix}/{hashed_name(self.root, name)}"
@@ -57,10 +60,32 @@ class HashedStaticFiles(StaticFiles):
         if match is not None:
             real = f"{match['stem']}{match['suffix']}"
             file = self.root / real
+            held = self._held.get(path)
+            if held is not None:
+                return _from_memory(held, scope)
             if file.is_file() and file.resolve().is_relative_to(self.root.resolve()) \
                     and content_hash(file) == match["hash"]:
                 response = await super().get_response(real, scope)
                 if response.status_code in (200, 304):
                     response.headers["Cache-Control"] = IMMUTABLE
+                if response.status_code == 200 and file.stat().st_size <= HELD_BYTES:
+                    headers = {k: v for k, v in response.headers.items()
+                               if k in ("content-type", "etag", "last-modified", "cache-control")}
+                    self._held[path] = (file.read_bytes(), headers)
                 return response
         return await super().get_response(path, scope)
+
+
+HELD_BYTES = 512 * 1024
+
+
+def _from_memory(held: tuple[bytes, dict[str, str]], scope: Scope) -> Response:
+    body, headers = held
+    if scope.get("method") == "HEAD":
+        return Response(headers={**headers, "content-length": str(len(body))})
+    # A browser holding an immutable name does not ask again; a conditional request from
+    # anything else gets the plain 304 it would get from the file.
+    for name, value in scope.get("headers", ()):
+        if name == b"if-none-match" and value.decode("latin-1") == headers.get("etag"):
+            return Response(status_code=304, headers=headers)
+    return Response(body, headers=headers)

@@ -48,3 +48,14 @@ def test_a_stale_hash_or_the_plain_name_is_not_cached_forever(client) -> None:
 
 def test_a_hashed_name_cannot_leave_the_static_folder(client) -> None:
     assert client.get("/static/..%2Fapp.0123456789.py").status_code == 404
+
+
+def test_a_hashed_file_answers_the_same_from_memory(client) -> None:
+    hashed = "/static/" + hashed_name(PACKAGE_DIR / "static", "site.css")
+    first, second = client.get(hashed), client.get(hashed)  # the second is held in memory
+    assert second.status_code == 200 and second.content == first.content
+    for header in ("content-type", "etag", "cache-control"):
+        assert second.headers[header] == first.headers[header], header
+    again = client.get(hashed, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert client.head(hashed).headers["content-length"] == str(len(first.content))
