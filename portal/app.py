@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal.assets import HashedStaticFiles
 from portal.context import AppContext
 from portal.i18n import t
 from portal.logs import AccessLog
-from portal.metrics import REQUEST_SECONDS, REQUESTS
+from portal.middleware import EditorSessions, ObserveRequests, compression
 from portal.routes import (
     api,
     api_subscriptions,
@@ -42,9 +41,7 @@ from portal.routes.deps import (
     request_language,
 )
 from portal.runtime.jobs import start_embedded_scheduler
-from portal.security import set_security_headers
 from portal.settings import PACKAGE_DIR, Settings
-from portal.signing import EditorSessionMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -84,24 +81,15 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     )
     app.state.ctx = ctx
     app.state.templates = make_templates(ctx)
+    # Plain ASGI only (portal/middleware.py). add_middleware puts each new one outside the
+    # ones before: sessions (editor paths only) → metrics and security headers →
+    # compression → access log, outermost, one line per request.
     app.add_middleware(
-        EditorSessionMiddleware, settings=settings, session_cookie="mymachi_editor",
+        EditorSessions, settings=settings, session_cookie="mymachi_editor",
         same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
     )
-
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                      ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        REQUESTS.labels(request.method, name, str(response.status_code)).inc()
-        REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
-        set_security_headers(request, response)
-        return response
-
-    # Added last, so outermost: one access line per request, route template only.
+    app.add_middleware(ObserveRequests)
+    app.add_middleware(compression)
     app.add_middleware(AccessLog)
 
     @app.exception_handler(LoginRequired)
@@ -171,18 +159,19 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(editor_articles.router)
     app.include_router(ops.router)
     app.include_router(live.router)
-    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
+    site_static = HashedStaticFiles(PACKAGE_DIR / "static", "/static")
+    app.mount("/static", site_static, name="static")
+    app.state.templates.env.globals["static_url"] = site_static.url
     # Only each package's dist/ folder is served, not node_modules as a whole.
     app.state.vendor_scripts = []
-    for package, script in VENDOR_SCRIPTS.items():
-        dist = settings.assets_dir / package / "dist"
-        if (dist / script).is_file():
-            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
-            app.state.vendor_scripts.append(f"/vendor/{package}/{script}")
     app.state.vendor_styles = []
-    for package, sheet in VENDOR_STYLES.items():
+    for package, name in (VENDOR_SCRIPTS | VENDOR_STYLES).items():
         dist = settings.assets_dir / package / "dist"
-        if (dist / sheet).is_file():
-            app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
-            app.state.vendor_styles.append(f"/vendor/{package}/{sheet}")
+        if not (dist / name).is_file():
+            continue
+        vendor = HashedStaticFiles(dist, f"/vendor/{package}")
+        app.mount(f"/vendor/{package}", vendor, name=f"vendor-{package}")
+        target = app.state.vendor_scripts if package in VENDOR_SCRIPTS else \
+            app.state.vendor_styles
+        target.append(vendor.url(name))
     return app

@@ -85,7 +85,11 @@ def migrate() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          workers: int = typer.Option(
+              1, min=1, help="Web processes sharing the port. More than one needs "
+                             "MYMACHI_REDIS_URL: cache, counters and live notices are then "
+                             "shared, and crawls run in `mymachi worker`.")) -> None:
     """Run the web portal (production piece; crawls in-process when no Redis is configured)."""
     import uvicorn
 
@@ -94,11 +98,30 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     _logging(fmt="json")
     settings = Settings()
-    ctx = _context(settings)
     # X-Forwarded-For/-Proto count only from MYMACHI_TRUSTED_PROXIES: the client address
     # (rate limits) and the https scheme (HSTS) cannot be forged by anyone else.
-    uvicorn.run(create_app(settings, ctx), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=settings.trusted_proxies, **uvicorn_options())
+    options = {"host": host, "port": port, "proxy_headers": True,
+               "forwarded_allow_ips": settings.trusted_proxies, **uvicorn_options()}
+    if workers == 1:
+        uvicorn.run(create_app(settings, _context(settings)), **options)
+        return
+    if not settings.redis_url:
+        # In-process caches would each keep their own articles version (stale feeds), and
+        # every process would run the embedded crawl scheduler.
+        err.print("error: --workers above 1 needs MYMACHI_REDIS_URL (shared cache and jobs)")
+        raise typer.Exit(1)
+    _context(settings).close()  # migrate once, before the processes start
+    uvicorn.run("portal.cli:served_app", factory=True, workers=workers, **options)
+
+
+def served_app():  # type: ignore[no-untyped-def]
+    """The app in each process of `serve --workers N` (spawned: logging is set up again)."""
+    from portal.app import create_app
+    from portal.context import AppContext
+
+    _logging(fmt="json")
+    settings = Settings()
+    return create_app(settings, AppContext.build(settings))
 
 
 @app.command()

@@ -14,9 +14,11 @@ passwords) and headers are never logged by this code.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import sys
 import time
+from logging.handlers import QueueHandler, QueueListener
 from typing import IO, Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -113,7 +115,31 @@ def configure_logging(settings: Settings | None = None, *, default_format: str =
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, _DropRecords) for f in access.filters):
         access.addFilter(_DropRecords())
+    _queue_access_log(handler)
     return handler
+
+
+# One access line per request: formatting it (JSON) and writing it to stderr happen in a
+# thread of their own, not in the event loop serving the next request.
+_access_listener: QueueListener | None = None
+
+
+def _queue_access_log(target: logging.Handler) -> None:
+    global _access_listener
+    if _access_listener is not None:
+        _access_listener.stop()
+    lines: queue.Queue[logging.LogRecord] = queue.Queue()
+    logger = logging.getLogger(ACCESS_LOGGER)
+    logger.handlers[:] = [QueueHandler(lines)]
+    logger.propagate = False
+    _access_listener = QueueListener(lines, target, respect_handler_level=True)
+    _access_listener.start()
+
+
+def flush_access_log() -> None:
+    """Wait until every queued access line is written (tests read the stream after)."""
+    if _access_listener is not None:
+        _access_listener.queue.join()  # type: ignore[attr-defined]
 
 
 def uvicorn_options() -> dict[str, Any]:

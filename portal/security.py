@@ -19,7 +19,6 @@ from typing import Any
 
 import limits
 from fastapi import HTTPException, Request
-from fastapi.responses import Response
 from limits import RateLimitItem, RateLimitItemPerSecond
 from starlette.concurrency import run_in_threadpool
 
@@ -46,21 +45,37 @@ def carries_secret(path: str) -> bool:
     )
 
 
-def set_security_headers(request: Request, response: Response) -> None:
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    if carries_secret(request.url.path):
-        headers["Referrer-Policy"] = "no-referrer"
-    else:
-        headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS)
+# Every response's headers, as ASGI raw pairs, built once: name → value. A header the
+# route set already wins (setdefault), except Referrer-Policy on a page holding a secret.
+_DEFAULT_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
+    (name.lower().encode(), value.encode()) for name, value in (
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Content-Security-Policy", CSP),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", PERMISSIONS),
+    ))
+_HSTS_HEADER = (b"strict-transport-security", HSTS.encode())
+_REFERRER = b"referrer-policy"
+_NO_REFERRER = (_REFERRER, b"no-referrer")
+
+
+def security_headers(path: str, https: bool, headers: Any) -> list[tuple[bytes, bytes]]:
+    """`headers` (an ASGI response start's raw pairs) with the security headers added."""
+    result = list(headers)
+    present = {name.lower() for name, _ in result}
+    if carries_secret(path):
+        if _REFERRER in present:
+            result = [(n, v) for n, v in result if n.lower() != _REFERRER]
+        result.append(_NO_REFERRER)
+        present.add(_REFERRER)
+    result += [pair for pair in _DEFAULT_HEADERS if pair[0] not in present]
     # The scheme is https only when the request reached us over TLS (directly, or through a
     # trusted proxy's X-Forwarded-Proto): on plain http an HSTS header would be meaningless.
-    if request.url.scheme == "https":
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    if https and _HSTS_HEADER[0] not in present:
+        result.append(_HSTS_HEADER)
+    return result
 
 
 # --- rate limit on public writes -----------------------------------------------------------

@@ -4,7 +4,7 @@
 # when everything is present it only checks and exits (no apt-get, no network).
 #   make, nodejs/npm (assets), python3-venv (the virtualenv), chromium (browser tests),
 #   caddy (validates deploy/Caddyfile), docker-compose when `docker compose` is absent
-#   (validates docker-compose.yml; only `config` is used, no engine), redis-server.
+#   (validates docker-compose.yml; only `config` is used, no engine), redis-server, wrk.
 # PostgreSQL is not installed here: scripts/services.sh starts it and says what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -31,6 +31,8 @@ if ! docker compose version >/dev/null 2>&1; then
     command -v docker-compose >/dev/null || need docker-compose
 fi
 command -v redis-server >/dev/null || need redis-server
+# `mymachi bench web` drives its load with wrk (a C load generator); tests/ops runs it.
+command -v wrk >/dev/null || need wrk
 
 if [ ${#missing[@]} -eq 0 ]; then
     log "all system tools present"

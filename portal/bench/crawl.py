@@ -30,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -100,7 +101,7 @@ class _City:
         key = f"{source}/{k}"
         if key not in self.pages:
             rng = random.Random(f"{source}:{k}")
-            paragraphs = "".join(f"<p>{' '.join(rng.sample(self.sentences, 3))}</p>"
+            paragraphs = "".join(f"<p>{escape(' '.join(rng.sample(self.sentences, 3)))}</p>"
                                  for _ in range(3))
             nav = "".join(f'<li><a href="/s{source}/c{i}/">分類{i}</a></li>' for i in range(20))
             self.pages[key] = (
@@ -127,11 +128,13 @@ class _City:
             self.generation[source] += 1
         return len(chosen)
 
+    # Escaped for XML and HTML: the city's text has "M&A" and the like in it.
     def _title(self, source: int, k: int) -> str:
-        return f"第{source}課のお知らせ その{k}（{self.sentences[(source * 31 + k) % 97][:12]}）"
+        return escape(
+            f"第{source}課のお知らせ その{k}（{self.sentences[(source * 31 + k) % 97][:12]}）")
 
     def _lead(self, source: int, k: int) -> str:
-        return self.sentences[(source * 7 + k * 13) % len(self.sentences)]
+        return escape(self.sentences[(source * 7 + k * 13) % len(self.sentences)])
 
     @staticmethod
     def _iso(k: int) -> str:

@@ -1,25 +1,30 @@
-"""`mymachi bench web`: how fast the personalized feed page is served.
+"""`mymachi bench web`: how fast the portal serves, beside a bare FastAPI route.
 
 One run, on loopback only, against a store of N articles (100k by default) in a fresh SQLite
 file (or the cache in MYMACHI_REDIS_URL, when set):
 
-- constant  — a FastAPI route returning a fixed string (the framework's ceiling),
+- bare      — a FastAPI route returning a fixed string, in its own server process with no
+              middleware (the framework's ceiling; every ratio is against it),
+- api       — GET /api/v1/categories: a trivial handler inside the portal's whole stack,
+- static    — GET of site.css under its content-hashed name,
 - jinja     — pages/feed.html rendered by Jinja2 with 20 items already in memory (no SQL,
               no cache): the cost of the page itself,
 - warm      — GET /feed for a resident whose ranking and rendered feed are cached,
 - cold      — GET /feed for residents seen for the first time (each request a new profile:
               ranking, SQL reads, render, then cache fill).
 
-The server runs in its own process (uvicorn, uvloop + httptools, one worker); the load comes
-from this process over `connections` keep-alive connections. Every phase is bounded by time
-(`duration`) or, for cold, by the number of fresh profiles, and runs `rounds` times in turn
-with the others (see `_measure`).
+Both servers run in their own processes (uvicorn, uvloop + httptools, one worker). The load
+comes from wrk when it is installed (contract: a C load generator leaves the cores to the
+server), else from this process over asyncio. Cold visits are a fixed list of first visits,
+sent from this process either way (a few dozen a second: the sender's cost is small). Every
+phase runs `rounds` times in turn with the others (see `_measure`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -35,8 +40,10 @@ from rich.progress import Progress
 from sqlalchemy import insert
 from starlette.requests import Request
 
+from portal.assets import hashed_name
 from portal.bench.loopback import free_port
-from portal.settings import Settings
+from portal.bench.wrk import WrkResult, run_wrk, serve_bare, wrk_path
+from portal.settings import PACKAGE_DIR, Settings
 
 TEMPLATE_WORDS = [
     ("子育て・教育", "childcare", "保育園の入園申込み", "児童手当の手続き", "放課後児童クラブ"),
@@ -46,6 +53,7 @@ TEMPLATE_WORDS = [
     ("税・保険・年金", "tax", "市民税の納付", "国民健康保険料", "固定資産税の縦覧"),
     ("文化・スポーツ", "culture", "図書館の催し", "市民体育館の利用", "美術館企画展"),
 ]
+API_PATH = "/api/v1/categories"
 DEPARTMENTS = ["子ども未来局", "危機管理室", "環境局", "健康福祉局", "財政局", "文化観光局",
                "市民局", "都市整備局"]
 
@@ -57,13 +65,18 @@ class PhaseResult:
     seconds: float
     latencies_ms: list[float]
     errors: int
+    # Given by wrk (which reports percentiles, not latencies); else from latencies_ms.
+    p50_ms: float | None = None
+    p99_ms: float | None = None
 
     def summary(self) -> dict[str, float | int]:
         ordered = sorted(self.latencies_ms) or [0.0]
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        p50 = statistics.median(ordered)
         return {"requests": self.requests, "errors": self.errors,
                 "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
-                "p50_ms": round(statistics.median(ordered), 2), "p99_ms": round(p99, 2)}
+                "p50_ms": round(self.p50_ms if self.p50_ms is not None else p50, 2),
+                "p99_ms": round(self.p99_ms if self.p99_ms is not None else p99, 2)}
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -136,8 +149,12 @@ def _serve(settings_json: str, port: int) -> None:
     from portal.context import AppContext
     from portal.db.models import Article
     from portal.feed.ranking import FeedItem
+    from portal.logs import configure_logging
 
     settings = Settings.model_validate_json(settings_json)
+    # Logged as `mymachi serve` logs (JSON, an access line per request), into the void.
+    configure_logging(settings, default_format="json",
+                      stream=open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     ctx = AppContext.build(settings)
     app = create_app(settings, ctx, run_scheduler=False)
     with ctx.sessions() as session:
@@ -232,9 +249,10 @@ def _get(path: str, cookie: str | None = None) -> bytes:
 
 
 def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
-        rounds: int, console: Console) -> dict[str, Any]:
+        rounds: int, console: Console, use_wrk: bool = True) -> dict[str, Any]:
     from portal.signing import profile_signer
 
+    loader = "wrk" if use_wrk and wrk_path() else "python"
     with tempfile.TemporaryDirectory(prefix="mymachi-bench-web-") as tmp:
         base = Settings()
         settings = base.model_copy(update={
@@ -246,27 +264,43 @@ def run(*, articles: int, connections: int, duration: float, cold_profiles: int,
             profile_ids = seed_store(settings, articles, cold_profiles + 1, progress)
         signer = profile_signer(settings)  # as portal.routes.deps.set_profile_cookie signs
         cookies = [signer.dumps(pid) for pid in profile_ids]
-        port = free_port()
-        process = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=(settings.model_dump_json(), port), daemon=True)
-        process.start()
+        ports = Ports(portal=free_port(), bare=free_port())
+        spawn = multiprocessing.get_context("spawn")
+        processes = [
+            spawn.Process(target=_serve, args=(settings.model_dump_json(), ports.portal),
+                          daemon=True),
+            spawn.Process(target=serve_bare, args=(ports.bare,), daemon=True),
+        ]
+        for process in processes:
+            process.start()
         try:
-            _wait_ready(port)
-            results = asyncio.run(_measure(port, cookies, connections, duration, rounds,
-                                           console))
+            _wait_ready(ports.portal)
+            _wait_ready(ports.bare)
+            results = asyncio.run(_measure(ports, cookies, connections, duration, rounds,
+                                           console, loader))
         finally:
-            process.terminate()
-            process.join(timeout=10)
+            for process in processes:
+                process.terminate()
+                process.join(timeout=10)
     summary = {name: r.summary() for name, r in results.items()}
-    jinja = summary["jinja"]["rps"] or 1.0
+    bare = float(summary["bare"]["rps"]) or 1.0
+    jinja = float(summary["jinja"]["rps"]) or 1.0
     return {
         "articles": articles, "connections": connections, "duration_s": duration,
-        "rounds": rounds,
+        "rounds": rounds, "loader": loader,
         "cache": "redis" if settings.redis_url else "memory",
         "phases": summary,
-        "warm_vs_jinja": round(float(summary["warm"]["rps"]) / float(jinja), 2),
-        "cold_vs_jinja": round(float(summary["cold"]["rps"]) / float(jinja), 2),
+        "vs_bare": {name: round(float(row["rps"]) / bare, 2)
+                    for name, row in summary.items() if name != "bare"},
+        "warm_vs_jinja": round(float(summary["warm"]["rps"]) / jinja, 2),
+        "cold_vs_jinja": round(float(summary["cold"]["rps"]) / jinja, 2),
     }
+
+
+@dataclass(frozen=True)
+class Ports:
+    portal: int
+    bare: int
 
 
 def _merged(parts: list[PhaseResult]) -> PhaseResult:
@@ -275,28 +309,54 @@ def _merged(parts: list[PhaseResult]) -> PhaseResult:
                        [ms for p in parts for ms in p.latencies_ms], sum(p.errors for p in parts))
 
 
-async def _measure(port: int, cookies: list[str], connections: int, duration: float,
-                   rounds: int, console: Console) -> dict[str, PhaseResult]:
-    """Each phase `rounds` times, in turn (constant, jinja, warm, cold, constant, …): on a
-    shared machine whose speed drifts, every phase then sees the same stretches of it,
+def _from_wrk(name: str, parts: list[WrkResult]) -> PhaseResult:
+    """wrk reports percentiles, not every latency: p99 over rounds is the worst round's."""
+    worst = max(parts, key=lambda r: r.p99_ms)
+    return PhaseResult(name, sum(r.requests for r in parts), sum(r.seconds for r in parts),
+                       [], sum(r.errors for r in parts),
+                       p50_ms=statistics.median(r.p50_ms for r in parts), p99_ms=worst.p99_ms)
+
+
+async def _measure(ports: Ports, cookies: list[str], connections: int, duration: float,
+                   rounds: int, console: Console, loader: str) -> dict[str, PhaseResult]:
+    """Each phase `rounds` times, in turn (bare, api, static, jinja, warm, cold, bare, …):
+    on a shared machine whose speed drifts, every phase then sees the same stretches of it,
     and the ratios compare like with like."""
     warm_cookie, cold_cookies = cookies[0], cookies[1:]
     # Warm-up: the candidate matrix is built once per articles version, and the warm
     # resident's ranking and feed are rendered and cached.
-    console.log("warming up (candidate matrix, one feed)")
-    await _phase(port, "warmup", [_get("/feed", warm_cookie)] * 3, 1, None)
-    await _phase(port, "warmup", [_get("/bench/jinja"), _get("/bench/constant")] * 50, 4, None)
-    parts: dict[str, list[PhaseResult]] = {"constant": [], "jinja": [], "warm": [], "cold": []}
+    console.log(f"warming up (candidate matrix, one feed); load from {loader}")
+    static = "/static/" + hashed_name(PACKAGE_DIR / "static", "site.css")
+    await _phase(ports.portal, "warmup", [_get("/feed", warm_cookie)] * 3, 1, None)
+    await _phase(ports.portal, "warmup", [_get("/bench/jinja"), _get(API_PATH),
+                                          _get(static)] * 50, 4, None)
+    targets = (("bare", ports.bare, "/", None), ("api", ports.portal, API_PATH, None),
+               ("static", ports.portal, static, None),
+               ("jinja", ports.portal, "/bench/jinja", None),
+               ("warm", ports.portal, "/feed", warm_cookie))
+    timed: dict[str, list[PhaseResult]] = {name: [] for name, *_ in targets}
+    by_wrk: dict[str, list[WrkResult]] = {name: [] for name, *_ in targets}
+    cold: list[PhaseResult] = []
     per_round = -(-len(cold_cookies) // rounds)
     for turn in range(rounds):
-        console.log(f"round {turn + 1}/{rounds}: constant, jinja, warm for {duration:.0f} s "
+        console.log(f"round {turn + 1}/{rounds}: {', '.join(by_wrk)} for {duration:.0f} s "
                     f"each, then {per_round} first visits; {connections} connections")
-        for name, requests in (("constant", [_get("/bench/constant")]),
-                               ("jinja", [_get("/bench/jinja")]),
-                               ("warm", [_get("/feed", warm_cookie)])):
-            parts[name].append(await _phase(port, name, requests, connections, duration))
+        for name, port, path, cookie in targets:
+            if loader == "wrk":
+                headers = {"Accept": "text/html"}
+                if cookie:
+                    headers["Cookie"] = f"mymachi_profile={cookie}"
+                by_wrk[name].append(await asyncio.to_thread(
+                    run_wrk, f"http://127.0.0.1:{port}{path}", connections=connections,
+                    duration=duration, headers=headers))
+            else:
+                timed[name].append(await _phase(port, name, [_get(path, cookie)],
+                                                connections, duration))
         visits = cold_cookies[turn * per_round : (turn + 1) * per_round]
         if visits:
-            parts["cold"].append(await _phase(port, "cold", [_get("/feed", c) for c in visits],
-                                              connections, None))
-    return {name: _merged(found) for name, found in parts.items()}
+            cold.append(await _phase(ports.portal, "cold",
+                                     [_get("/feed", c) for c in visits], connections, None))
+    results = {name: _from_wrk(name, parts) if loader == "wrk" else _merged(timed[name])
+               for name, parts in by_wrk.items()}
+    results["cold"] = _merged(cold) if cold else PhaseResult("cold", 0, 0.0, [], 0)
+    return results

@@ -187,7 +187,9 @@ def _out(profile: Profile) -> ProfileOut:
 
 
 @router.get("/categories", response_model=list[CategoryOut])
-def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja") -> list[CategoryOut]:
+async def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja"
+                          ) -> list[CategoryOut]:
+    # async: the taxonomy is in memory, so no hop to a worker thread and back.
     return [
         CategoryOut(slug=c.slug, label=ctx.taxonomy.label(c.slug, lang), description=c.description)
         for c in ctx.taxonomy.categories

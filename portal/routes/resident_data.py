@@ -3,6 +3,7 @@ export (JSON) and erasure. No account: the signed profile cookie is the key."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -156,6 +157,22 @@ def delete_data(request: Request, form: FormDep, ctx: CtxDep, session: SessionDe
 # --- personal feeds at secret URLs -------------------------------------------------------
 
 
+def conditional(request: Request, body: bytes, identity: bytes, *, media_type: str,
+                cache_control: str) -> Response:
+    """`body`, or 304 when the reader's copy (If-None-Match) is the same `identity` (the
+    content without what changes on every write). Weak ETag: compression re-encodes it."""
+    etag = f'W/"{hashlib.sha256(identity).hexdigest()[:32]}"'
+    headers = {"Cache-Control": cache_control, "ETag": etag}
+    if _matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
 @router.get("/p/{token}/feed.atom")
 def personal_atom(token: str, request: Request, ctx: CtxDep, session: SessionDep) -> Response:
     profile = profile_by_feed_token(session, token)
@@ -164,12 +181,13 @@ def personal_atom(token: str, request: Request, ctx: CtxDep, session: SessionDep
     base = ctx.settings.public_url.rstrip("/")
     body = personal_atom_feed(ctx, session, profile, self_url=f"{base}/p/{token}/feed.atom",
                               site_url=f"{base}/feed", size=FEED_ITEMS, now=utcnow())
-    return Response(body, media_type="application/atom+xml; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return conditional(request, body, body, media_type="application/atom+xml; charset=utf-8",
+                       cache_control="private, max-age=300")
 
 
 @router.get("/p/{token}/calendar.ics")
-def personal_calendar(token: str, ctx: CtxDep, session: SessionDep) -> Response:
+def personal_calendar(token: str, request: Request, ctx: CtxDep, session: SessionDep
+                      ) -> Response:
     profile = profile_by_feed_token(session, token)
     if profile is None:
         return Response("not found", status_code=404, media_type="text/plain")
@@ -178,5 +196,7 @@ def personal_calendar(token: str, ctx: CtxDep, session: SessionDep) -> Response:
     body = ical_calendar(
         name=f"{ctx.city_name or 'mymachi'} — {t('feeds.calendar', profile.language)}",
         host=host, items=calendar_items(session, profile, now, CALENDAR_ITEMS), now=now)
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=900"})
+    # DTSTAMP is the time of writing: the same events written a second later are the same.
+    unstamped = b"\n".join(line for line in body.splitlines() if not line.startswith(b"DTSTAMP"))
+    return conditional(request, body, unstamped, media_type="text/calendar; charset=utf-8",
+                       cache_control="private, max-age=900")

@@ -54,7 +54,7 @@ def test_a_fresh_machine_gets_every_missing_tool(tmp_path: Path) -> None:
     installed = set(calls[1].split())
     assert calls[1].startswith("install -y")
     assert {"make", "nodejs", "npm", "chromium", "caddy", "docker-compose",
-            "redis-server"} <= installed
+            "redis-server", "wrk"} <= installed
 
 
 def test_compose_v2_plugin_means_no_docker_compose_package(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_compose_v2_plugin_means_no_docker_compose_package(tmp_path: Path) -> No
 
 def test_nothing_is_installed_when_everything_is_there(tmp_path: Path) -> None:
     env, log = _machine(tmp_path, "make", "npm", "chromium", "caddy", "docker-compose",
-                        "redis-server")
+                        "redis-server", "wrk")
     proc = _run(env)
     assert proc.returncode == 0 and "all system tools present" in proc.stdout
     assert not log.exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree as ET
 
@@ -84,6 +85,24 @@ def test_personal_atom_and_ical_at_secret_urls(site) -> None:
         assert reader.get("/p/not-a-token/feed.atom").status_code == 404
     client.post("/my-data/feed-urls", data={"reset": "1"})
     assert client.get(atom_url).status_code == 404  # the old URL stops working
+
+
+def test_personal_feeds_answer_304_to_a_reader_that_has_them(site) -> None:
+    ctx, client, _ids = site
+    client.post("/my-data/feed-urls")
+    page = client.get("/my-data").text
+    atom_url = re.search(r'value="http[^"]*(/p/[^"/]+/feed\.atom)"', page).group(1)  # type: ignore[union-attr]
+    with TestClient(create_app(ctx.settings, ctx, run_scheduler=False)) as reader:
+        for url in (atom_url, atom_url.replace("feed.atom", "calendar.ics")):
+            first = reader.get(url)
+            etag = first.headers["etag"]
+            time.sleep(1.1)  # the calendar's DTSTAMP moves on; its events did not
+            again = reader.get(url, headers={"If-None-Match": etag})
+            assert again.status_code == 304, url
+            assert again.content == b"" and again.headers["etag"] == etag
+            assert again.headers["cache-control"].startswith("private")
+            stale = reader.get(url, headers={"If-None-Match": 'W/"something-else"'})
+            assert stale.status_code == 200 and stale.content
 
 
 def test_export_then_delete_erases_everything(site) -> None:

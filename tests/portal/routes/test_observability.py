@@ -24,7 +24,7 @@ from portal.db.session import session_scope
 from portal.editorial.editors import create_editor
 from portal.editorial.notices import NoticeInput, create_notice
 from portal.ingest.crawl import crawl_sources
-from portal.logs import configure_logging, uvicorn_options
+from portal.logs import configure_logging, flush_access_log, uvicorn_options
 from portal.metrics import source_key, start_metrics_server
 from portal.runtime.jobs import enqueue_job
 from tests.live_server import LiveServer, free_port, sse_data
@@ -201,6 +201,7 @@ def test_logs_are_json_without_secrets_ids_or_addresses(sqlite_url, make_ctx,
                                            "password": PASSWORD})
         # Even a message that names a secret URL outright is redacted.
         logging.getLogger("portal.test").warning("could not serve /p/%s/feed.atom", token)
+    flush_access_log()  # access lines are written by a thread of their own
     lines = [json.loads(line) for line in captured_logs.getvalue().splitlines()]
 
     access = [line for line in lines if line["logger"] == "mymachi.access"]
