@@ -13,6 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from portal.app import create_app
 from portal.middleware import EditorSessions, compression
+from portal.settings import Settings
 from tests.portal.resident_seed import seed_articles
 
 
@@ -44,7 +45,8 @@ def _sessions_seen(path: str) -> bool:
     async def send(message: Message) -> None:
         pass
 
-    wrapped = EditorSessions(app, secret_key="x" * 32, session_cookie="mymachi_editor")
+    wrapped = EditorSessions(app, settings=Settings(secret_key="x" * 32),
+                             session_cookie="mymachi_editor")
     scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
     asyncio.run(wrapped(scope, receive, send))
     return seen[0]
