@@ -32,6 +32,7 @@ from portal.routes import (
     editors,
     live,
     ops,
+    public_feeds,
     resident_data,
     residents,
 )
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     api.install_openapi(app, ctx)
     app.include_router(residents.router)
     app.include_router(resident_data.router)
+    app.include_router(public_feeds.router)
     app.include_router(editors.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal.db.session import make_engine, make_session_factory
+from portal.feed import search_index
 from portal.runtime.cache import Cache, make_cache
 from portal.runtime.counters import Counters, MemoryCounters, make_counters
 from portal.runtime.live import LiveNotices
@@ -66,10 +67,12 @@ class AppContext:
         city = load_city(settings.city_path)
         # The city's wards join the taxonomy, so the ranker can match and name them.
         taxonomy = replace(load_taxonomy(settings.taxonomy_path), areas=city.areas)
+        sessions = make_session_factory(engine)
+        search_index.install(sessions)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_session_factory(engine),
+            sessions=sessions,
             cache=make_cache(settings.redis_url),
             taxonomy=taxonomy,
             city=city,
