@@ -103,6 +103,9 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         REQUESTS.labels(request.method, name, str(response.status_code)).inc()
         REQUEST_SECONDS.labels(name).observe(time.perf_counter() - started)
         set_security_headers(request, response)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            # The language of a page can follow Accept-Language: shared caches must key on it.
+            response.headers.setdefault("Vary", "Accept-Language, Cookie")
         return response
 
     # Added last, so outermost: one access line per request, route template only.

@@ -89,7 +89,7 @@ class AppContext:
         return self.city.name
 
     def area_label(self, slug: str, language: str = "ja") -> str:
-        if language == "en" and slug in self.city.area_names_en:
+        if language != "ja" and slug in self.city.area_names_en:
             return self.city.area_names_en[slug]
         return next((a.name for a in self.areas if a.slug == slug), slug)
 

@@ -28,7 +28,8 @@ from portal.feed.search import ArticleQuery, find_articles
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 WARDS = ["kitayama", "minato", "chuo", "higashi"]
 QUERIES: dict[str, list[ArticleQuery]] = {
-    "short term (1-2 chars)": [ArticleQuery(text=q) for q in ("ゴミ", "保育", "防災", "税", "図書")],
+    "short term (1-2 chars)": [ArticleQuery(text=q)
+                               for q in ("ゴミ", "保育", "防災", "税", "図書")],
     "long term (3+ chars)": [ArticleQuery(text=q) for q in (
         "保育園", "ごみ収集", "予防接種", "マラソン", "申請書", "インフルエンザ")],
     "two terms": [ArticleQuery(text=q) for q in ("保育園 申込み", "ゴミ 収集日", "防災 訓練")],

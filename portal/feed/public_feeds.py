@@ -15,7 +15,7 @@ from portal.context import AppContext
 from portal.db.models import Article
 from portal.feed.search import ArticleQuery, find_articles
 from portal.feed.syndication import atom_feed
-from portal.i18n import t
+from portal.i18n import content_language, t
 
 FEED_SIZE = 50
 
@@ -44,7 +44,8 @@ def etag_of(body: bytes) -> str:
 
 def topic_feeds(ctx: AppContext, base: str, lang: str) -> list[tuple[str, str]]:
     """(title, URL) of every public feed: topics, then wards."""
-    feeds = [(ctx.taxonomy.label(c.slug, lang), f"{base}/feeds/topics/{c.slug}.atom")
+    label = content_language(lang)
+    feeds = [(ctx.taxonomy.label(c.slug, label), f"{base}/feeds/topics/{c.slug}.atom")
              for c in ctx.taxonomy.categories]
     feeds += [(ctx.area_label(a.slug, lang), f"{base}/feeds/areas/{a.slug}.atom")
               for a in ctx.areas]

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from portal.feed.public_feeds import articles_for, etag_of, opml, public_atom
 from portal.feed.search import ArticleQuery
-from portal.i18n import t
+from portal.i18n import content_language, t
 from portal.ingest.sources import utcnow
 from portal.routes.deps import CtxDep, SessionDep, request_language
 
@@ -37,7 +37,7 @@ def topic_atom(slug: str, request: Request, ctx: CtxDep, session: SessionDep) ->
     lang = request_language(request)
     base = ctx.settings.public_url.rstrip("/")
     articles = articles_for(session, ArticleQuery(category=slug))
-    body = public_atom(ctx, articles, title=ctx.taxonomy.label(slug, lang),
+    body = public_atom(ctx, articles, title=ctx.taxonomy.label(slug, content_language(lang)),
                        self_url=f"{base}/feeds/topics/{slug}.atom",
                        site_url=f"{base}/search?category={slug}", language=lang, now=utcnow())
     return _answer(request, body, ATOM)

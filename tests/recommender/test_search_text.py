@@ -19,5 +19,6 @@ def test_highlight_marks_the_text_as_written_and_escapes_the_rest() -> None:
 def test_fast_fold_agrees_with_the_mapped_fold() -> None:
     from recommender.search_text import fold_with_map
 
-    for text in ["ゴミ収集センター", "ｺﾞﾐ ＷｉＦｉ", "キャンプ〜ヴァイオリン", "申請書（PDF）", "ヽヾ"]:
+    for text in ["ゴミ収集センター", "ｺﾞﾐ ＷｉＦｉ", "キャンプ〜ヴァイオリン", "申請書（PDF）",
+                 "ヽヾ"]:
         assert fold(text) == fold_with_map(text)[0]
