@@ -51,6 +51,12 @@ def normalize_query(raw: str) -> list[str]:
     return query_terms(cleaned, max_chars=MAX_QUERY_CHARS, max_terms=MAX_TERMS)
 
 
+def has_control_characters(raw: str) -> bool:
+    """A query with NUL or another control character: refused as input (422) by the routes
+    on both databases, as PostgreSQL refuses NUL in text."""
+    return any(not c.isprintable() and not c.isspace() for c in raw[:MAX_QUERY_CHARS * 10])
+
+
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

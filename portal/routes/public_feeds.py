@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from portal.feed.public_feeds import articles_for, etag_of, opml, public_atom
-from portal.feed.search import ArticleQuery
+from portal.feed.search import ArticleQuery, has_control_characters
 from portal.i18n import content_language, t
 from portal.ingest.sources import utcnow
 from portal.routes.deps import CtxDep, SessionDep, request_language
@@ -60,6 +60,8 @@ def area_atom(slug: str, request: Request, ctx: CtxDep, session: SessionDep) -> 
 def search_atom(request: Request, ctx: CtxDep, session: SessionDep) -> Response:
     """A saved search: the newest articles matching the same query as /search."""
     params = request.query_params
+    if has_control_characters(params.get("q", "")):
+        return Response("invalid query", status_code=422, media_type="text/plain")
     query = ArticleQuery(
         text=params.get("q", "")[:100].strip(),
         category=params.get("category", "") if params.get("category") in {

@@ -19,7 +19,13 @@ from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
 from portal.feed.pages import PAGE_SIZE, feed_page_html
 from portal.feed.ranking import FeedItem, preview_feed
-from portal.feed.search import ArticleQuery, find_articles, get_article, search_snippet
+from portal.feed.search import (
+    ArticleQuery,
+    find_articles,
+    get_article,
+    has_control_characters,
+    search_snippet,
+)
 from portal.i18n import LANG_COOKIE_MAX_AGE, normalize_language, shows_era
 from portal.ingest.sources import utcnow
 from portal.residents.profiles import (
@@ -274,6 +280,10 @@ def saved_page(request: Request, ctx: CtxDep, session: SessionDep,
 def search_page(request: Request, ctx: CtxDep, session: SessionDep,
                 profile: CookieProfile) -> Response:
     params = request.query_params
+    if has_control_characters(params.get("q", "")):  # as the database would refuse NUL
+        return _render(request, "pages/error.html",
+                       _base(request, profile, message_key="error.invalid_input"),
+                       status_code=422)
     categories = {c.slug for c in ctx.taxonomy.categories}
     areas = {a.slug for a in ctx.areas}
     query = ArticleQuery(
