@@ -31,6 +31,7 @@ from portal.routes import (
     live,
     notifications,
     ops,
+    public_feeds,
     resident_data,
     residents,
 )
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(residents.router)
     app.include_router(resident_data.router)
     app.include_router(notifications.router)
+    app.include_router(public_feeds.router)
     app.include_router(editors.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)

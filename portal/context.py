@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawlers import SiteMemory
 from portal.cityfiles import read_city_file, read_taxonomy_file
 from portal.db.session import make_engine, make_session_factory
+from portal.feed import search_index
 from portal.runtime.cache import Cache, make_cache
 from portal.runtime.counters import Counters, MemoryCounters, make_counters
 from portal.runtime.live import LiveNotices
@@ -102,10 +103,12 @@ class AppContext:
         city = load_city(settings.city_path)
         # The city's wards join the taxonomy, so the ranker can match and name them.
         taxonomy = replace(read_taxonomy_file(settings.taxonomy_path), areas=city.areas)
+        sessions = make_session_factory(engine)
+        search_index.install(sessions)
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_session_factory(engine),
+            sessions=sessions,
             cache=make_cache(settings.redis_url),
             taxonomy=taxonomy,
             city=city,
@@ -122,7 +125,7 @@ class AppContext:
         return self.city.name
 
     def area_label(self, slug: str, language: str = "ja") -> str:
-        if language == "en" and slug in self.city.area_names_en:
+        if language != "ja" and slug in self.city.area_names_en:
             return self.city.area_names_en[slug]
         return next((a.name for a in self.areas if a.slug == slug), slug)
 

@@ -9,7 +9,7 @@ They are read with Babel's `read_po` once, when this module is imported (at star
 compiled `.mo` file is needed or committed. Message ids are *keys* ("feed.title"), not the
 Japanese sentence, so a wording change never breaks a lookup.
 
-`t(key, lang)` returns the string in the requested language (ja or en), falling back to
+`t(key, lang)` returns the string in the requested language (any with a catalog), falling back to
 Japanese, then to the key itself. `tn(key, n, lang)` does the same for a count, picking the
 catalog's plural form for n (Japanese has one form, English two: "1 day left", "2 days left");
 such entries carry `msgid_plural` and `msgstr[0]`, `msgstr[1]`. Templates call the globals
@@ -18,7 +18,7 @@ such entries carry `msgid_plural` and `msgstr[0]`, `msgstr[1]`. Templates call t
 
 How to add a string:
   1. Pick a key named for where it is used: `feed.…`, `onboard.…`, `editor.…`, `error.…`.
-  2. Add the same entry to BOTH catalogs (keep the groups together):
+  2. Add the same entry to EVERY catalog (ja, en, zh, ko, vi; keep the groups together):
 
          msgid "feed.saved_title"
          msgstr "保存した記事"            (ja file)
@@ -26,7 +26,7 @@ How to add a string:
 
   3. Use it: `t("feed.saved_title", lang)` in Python, `{{ t("feed.saved_title", lang) }}` in a
      template. tests/portal/residents/test_resident_i18n.py fails if a key used in a template or
-     in the code is missing from a catalog, or if ja and en do not hold the same keys.
+     in the code is missing from a catalog, or if the catalogs do not hold the same keys.
   4. Restart the server (catalogs are read at startup).
 """
 
@@ -43,7 +43,6 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.messages.pofile import read_po
 
-LANGUAGES = ("ja", "en")
 LANG_COOKIE_MAX_AGE = 400 * 24 * 3600
 JST = ZoneInfo("Asia/Tokyo")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -55,6 +54,16 @@ PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 def catalog_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+def catalog_languages() -> tuple[str, ...]:
+    """The languages that have a catalog: Japanese first, then by code. Adding a language is
+    adding its messages.po (with its own name as `language.name`)."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+    return ("ja", *(lang for lang in found if lang != "ja"))
+
+
+LANGUAGES = catalog_languages()
 
 
 def _read(lang: str):  # type: ignore[no-untyped-def]
@@ -126,6 +135,45 @@ def normalize_language(value: str | None) -> str:
     return value if value in LANGUAGES else "ja"
 
 
+def language_names() -> list[tuple[str, str]]:
+    """(code, the language's name in itself) of every UI language, for the switch."""
+    return [(lang, t("language.name", lang)) for lang in LANGUAGES]
+
+
+def content_language(lang: str) -> str:
+    """The language for what the taxonomy and the recommender write (topic labels, ward
+    names, reasons): they have Japanese and English; other UI languages get English."""
+    return "ja" if lang == "ja" else "en"
+
+
+def _accepted(header: str) -> list[tuple[float, int, str]]:
+    choices = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            choices.append((-quality, position, tag.strip().lower()))
+    return sorted(choices)
+
+
+def negotiate_language(header: str | None) -> str | None:
+    """The best UI language an Accept-Language header asks for, by q-value then order, or
+    None. A tag matches a catalog by its primary language (en-GB → en, zh-Hans-CN → zh);
+    traditional Chinese (zh-TW, zh-HK, zh-Hant) does not take the simplified catalog."""
+    for _quality, _position, tag in _accepted((header or "")[:500]):
+        parts = tag.replace("_", "-").split("-")
+        if parts[0] == "zh" and ({"hant", "tw", "hk", "mo"} & set(parts[1:])):
+            continue
+        if parts[0] in LANGUAGES:
+            return parts[0]
+    return None
+
+
 def reiwa_year(day: date) -> str | None:
     """'令和7年' for a date in the Reiwa era ('令和元年' for its first year), else None."""
     if day < REIWA_START:
@@ -149,8 +197,8 @@ def format_date(value: datetime | date | None, lang: str = "ja", era: bool = Fal
     if value is None:
         return ""
     local = value.astimezone(JST).date() if isinstance(value, datetime) else value
-    if lang == "en":
-        return babel_format_date(local, "medium", locale="en")
+    if lang != "ja":
+        return babel_format_date(local, "medium", locale=lang)
     era_year = reiwa_year(local) if era else None
     if era_year is None:
         return babel_format_date(local, "long", locale="ja")

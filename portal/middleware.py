@@ -79,7 +79,8 @@ class ObserveRequests:
 
 _HTML = b"text/html"
 _PRIVATE = (b"cache-control", b"private")
-_VARY_COOKIE = (b"vary", b"Cookie")
+# The language of a page can follow Accept-Language (no cookie yet): caches key on both.
+_VARY_COOKIE = (b"vary", b"Accept-Language, Cookie")
 
 
 def personal_page_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

@@ -185,3 +185,36 @@ def deliver(
         raise typer.Exit(1) from None
     typer.echo(json.dumps(result) if as_json else
                "\n".join(f"{key}: {value}" for key, value in result.items()))
+
+
+@bench_app.command("search")
+def search(
+    articles: int = typer.Option(100_000, help="Articles stored and indexed."),
+    repeats: int = typer.Option(20, help="Times each query runs."),
+    database_url: str = typer.Option("", help="An empty SQL database (default: a new SQLite "
+                                              "file in a temporary folder)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Search latency (p50/p95 ms per query, one page) over N articles."""
+    import json
+    import tempfile
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from portal.bench.search import run
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = database_url or f"sqlite:///{folder}/bench-search.sqlite3"
+        result = run(articles=articles, repeats=repeats, database_url=url,
+                     console=Console(stderr=True))
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    table = Table(title=f"search over {articles} articles, {result['database']}")
+    for column in ("queries", "n", "p50 ms", "p95 ms", "mean results"):
+        table.add_column(column, justify="right")
+    for name, row in result["groups"].items():
+        table.add_row(name, str(row["queries"]), str(row["p50_ms"]), str(row["p95_ms"]),
+                      str(row["mean_results"]))
+    Console().print(table)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile, utcnow
+from portal.i18n import content_language
 from portal.metrics import FEEDS_SERVED
 from portal.residents.profiles import feedback_events, feedback_sets
 from recommender.candidates import Candidate, CandidateMatrix
@@ -194,7 +195,8 @@ def _ranking(ctx: AppContext, session: Session, profile: Profile, now: datetime,
     depth = FIRST_DEPTH if depth <= FIRST_DEPTH and not shown else RANKED_DEPTH
     ranked = rank_feed(
         profile_spec(session, profile, now, feedback), ctx.candidates.get(ctx, session, now),
-        taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0, language=language,
+        taxonomy=ctx.taxonomy, now=now, limit=depth, offset=0,
+        language=content_language(language),
     )
     seen = {article_id for article_id, _, _, _ in shown}
     result = shown + [(int(item.id), item.reason, list(item.categories),
@@ -269,7 +271,8 @@ def preview_feed(ctx: AppContext, session: Session, spec: ProfileSpec, *, now: d
         ranking = [tuple(x) for x in json.loads(cached)]
     else:
         ranked = rank_feed(spec, ctx.candidates.get(ctx, session, now), taxonomy=ctx.taxonomy,
-                           now=now, limit=limit, offset=0, language=language)
+                           now=now, limit=limit, offset=0,
+                           language=content_language(language))
         ranking = [(int(item.id), item.reason, list(item.categories), item.matches_interests)
                    for item in ranked]
         ctx.cache.set(key, json.dumps(ranking, ensure_ascii=False).encode(), ttl=RANKED_TTL)

@@ -14,6 +14,7 @@ from portal.editorial import analytics
 from portal.editorial.notices import notices_for
 from portal.feed.ranking import personal_feed
 from portal.feed.search import get_article
+from portal.i18n import LANGUAGES, content_language
 from portal.residents.profiles import (
     ProfileInput,
     add_feedback,
@@ -26,6 +27,8 @@ from portal.routes.deps import CtxDep, SessionDep
 from portal.security import RATE_LIMITED, limit_writes
 
 FeedbackKind = Literal["open", "save", "hide", "more", "less"]
+# Every UI language with a catalog (portal/locale/<lang>/); the schema lists them.
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 Text = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -70,7 +73,7 @@ class ProfileIn(BaseModel):
     areas: list[Text] = Field(default_factory=list, max_length=50)
     life_stages: list[Text] = Field(default_factory=list, max_length=20)
     keywords: list[Text] = Field(default_factory=list, max_length=20)
-    language: Literal["ja", "en"] = "ja"
+    language: Language = "ja"
 
 
 class ProfileOut(BaseModel):
@@ -187,11 +190,12 @@ def _out(profile: Profile) -> ProfileOut:
 
 
 @router.get("/categories", response_model=list[CategoryOut])
-async def list_categories(ctx: CtxDep, lang: Literal["ja", "en"] = "ja"
+async def list_categories(ctx: CtxDep, lang: Language = "ja"
                           ) -> list[CategoryOut]:
     # async: the taxonomy is in memory, so no hop to a worker thread and back.
     return [
-        CategoryOut(slug=c.slug, label=ctx.taxonomy.label(c.slug, lang), description=c.description)
+        CategoryOut(slug=c.slug, label=ctx.taxonomy.label(c.slug, content_language(lang)),
+                    description=c.description)
         for c in ctx.taxonomy.categories
     ]
 

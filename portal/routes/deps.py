@@ -19,7 +19,17 @@ from portal.db.models import Editor, Profile
 from portal.db.session import Session, session_scope
 from portal.editorial.editors import get_editor
 from portal.editorial.richtext import render_notice_body
-from portal.i18n import JST, days_until, format_date, normalize_language, t, tn
+from portal.i18n import (
+    JST,
+    content_language,
+    days_until,
+    format_date,
+    language_names,
+    negotiate_language,
+    normalize_language,
+    t,
+    tn,
+)
 from portal.residents.profiles import get_profile
 from portal.signing import profile_signer
 
@@ -36,7 +46,9 @@ def make_templates(ctx: AppContext) -> Jinja2Blocks:
     env.auto_reload = False
     env.globals["t"] = t
     env.globals["tn"] = tn
-    env.globals["category_label"] = lambda slug, lang="ja": ctx.taxonomy.label(slug, lang)
+    env.globals["category_label"] = lambda slug, lang="ja": ctx.taxonomy.label(
+        slug, content_language(lang))
+    env.globals["languages"] = language_names()
     env.globals["area_label"] = ctx.area_label
     env.globals["city_name"] = ctx.city_name
     env.filters["jdate"] = format_date
@@ -108,12 +120,15 @@ RequiredProfile = Annotated[Profile, Depends(required_profile)]
 
 
 def request_language(request: Request, profile: Profile | None = None) -> str:
-    """?lang= wins, then the profile's language, then the cookie, then Japanese."""
+    """?lang= wins, then the profile's language, then the cookie, then the browser's
+    Accept-Language (among the languages with a catalog), then Japanese."""
     if "lang" in request.query_params:
         return normalize_language(request.query_params["lang"])
     if profile is not None:
         return normalize_language(profile.language)
-    return normalize_language(request.cookies.get(LANG_COOKIE))
+    if request.cookies.get(LANG_COOKIE):
+        return normalize_language(request.cookies.get(LANG_COOKIE))
+    return negotiate_language(request.headers.get("Accept-Language")) or "ja"
 
 
 def is_htmx(request: Request) -> bool:

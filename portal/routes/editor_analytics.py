@@ -17,6 +17,7 @@ from portal.editorial.analytics import (
     to_csv,
     visible,
 )
+from portal.i18n import content_language
 from portal.routes.deps import (
     CtxDep,
     SessionDep,
@@ -31,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 
 def _label(ctx: AppContext, dimension: str, key: str, lang: str) -> str:
     if dimension == "category":
-        return ctx.taxonomy.label(key, lang)
+        return ctx.taxonomy.label(key, content_language(lang))
     if dimension == "ward":
         return ctx.area_label(key, lang) if key != "-" else "-"
     if dimension == "hour":

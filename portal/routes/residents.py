@@ -19,7 +19,13 @@ from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
 from portal.feed.pages import PAGE_SIZE, feed_page_html
 from portal.feed.ranking import FeedItem, preview_feed
-from portal.feed.search import ArticleQuery, find_articles, get_article
+from portal.feed.search import (
+    ArticleQuery,
+    find_articles,
+    get_article,
+    has_control_characters,
+    search_snippet,
+)
 from portal.i18n import LANG_COOKIE_MAX_AGE, normalize_language, shows_era
 from portal.residents.profiles import (
     FEEDBACK_KINDS,
@@ -273,6 +279,10 @@ def saved_page(request: Request, ctx: CtxDep, session: SessionDep,
 def search_page(request: Request, ctx: CtxDep, session: SessionDep,
                 profile: CookieProfile) -> Response:
     params = request.query_params
+    if has_control_characters(params.get("q", "")):  # as the database would refuse NUL
+        return _render(request, "pages/error.html",
+                       _base(request, profile, message_key="error.invalid_input"),
+                       status_code=422)
     categories = {c.slug for c in ctx.taxonomy.categories}
     areas = {a.slug for a in ctx.areas}
     query = ArticleQuery(
@@ -286,8 +296,11 @@ def search_page(request: Request, ctx: CtxDep, session: SessionDep,
     feedback = feedback_sets(session, profile.id) if profile else {}
     hidden = feedback.get("hide", set())
     found = [a for a in found if a.id not in hidden]
+    snippets = {a.id: search_snippet(a, query.text) for a in found[:PAGE_SIZE]}
     context = _base(
-        request, profile, query=query, categories=ctx.taxonomy.categories, areas=ctx.areas,
+        request, profile, query=query, snippets=snippets if query.text else {},
+        atom_query=str(request.url.query).split("&offset=")[0],
+        categories=ctx.taxonomy.categories, areas=ctx.areas,
         items=_cards(found[:PAGE_SIZE]), offset=offset, page_size=PAGE_SIZE, feedback=feedback,
         next_offset=offset + PAGE_SIZE if len(found) > PAGE_SIZE else None,
         next_path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),

@@ -25,7 +25,8 @@ ARTICLE = "保育園の入園申込みについて"
 
 
 def _context(chromium, *, javascript: bool = True, width: int = 1280):  # type: ignore[no-untyped-def]
-    return chromium.new_context(java_script_enabled=javascript, bypass_csp=True,
+    # A Japanese resident's browser: without a chosen language, Accept-Language decides.
+    return chromium.new_context(java_script_enabled=javascript, bypass_csp=True, locale="ja-JP",
                                 accept_downloads=True, viewport={"width": width, "height": 900})
 
 
@@ -111,7 +112,7 @@ RESIDENT_PAGES = ["/feed", "/saved", "/search?q=防災", "/search", "/settings",
                   "/notifications", "/transfer", "/no-such-page", "/editor/login"]
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", ["ja", "en", "zh", "ko", "vi"])
 def test_axe_reports_no_violations_on_any_page_type(chromium, portal_url, lang) -> None:
     context = _context(chromium, width=360)
     page = context.new_page()
@@ -176,4 +177,13 @@ def test_notifications_subscribe_and_stop_without_javascript(chromium, portal_ur
     page.locator("ul.subscriptions button").click()
     page.wait_for_url("**/notifications?done=stopped")
     assert page.locator("ul.subscriptions").count() == 0
+
+
+def test_an_english_browser_gets_english_without_a_cookie(chromium, portal_url) -> None:
+    context = chromium.new_context(locale="en-US", bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.goto(portal_url + "/search?q=ゴミ")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.get_by_role("heading", name="Search notices").is_visible()
+    assert run_axe(page) == []
     context.close()

@@ -88,3 +88,35 @@ def test_plural_entries_have_every_form_in_both_languages() -> None:
     assert set(ja_forms) == set(en_forms)
     assert all(len(forms) == 2 for forms in en_forms.values())
     assert all(len(forms) == 1 for forms in ja_forms.values())
+
+
+def test_every_catalog_holds_every_key_of_the_japanese_one() -> None:
+    from portal.i18n import LANGUAGES
+
+    assert set(LANGUAGES) >= {"ja", "en", "zh", "ko", "vi"} and LANGUAGES[0] == "ja"
+    ja = load_catalog("ja")
+    for lang in LANGUAGES:
+        catalog = load_catalog(lang)
+        assert sorted(set(ja) - set(catalog)) == [], f"{lang} misses these msgids"
+        assert sorted(set(catalog) - set(ja)) == [], f"{lang} has msgids ja does not"
+        assert all(value.strip() for value in catalog.values()), lang
+        # Same {fields} as Japanese, so .format() never fails in one language.
+        for key, value in catalog.items():
+            assert set(re.findall(r"{\w+}", value)) == set(re.findall(r"{\w+}", ja[key])), key
+        assert set(PLURALS[lang][0]) == set(PLURALS["ja"][0]), lang
+    assert tn("feed.days_left", 3, "zh") == "还剩 3 天"
+    assert tn("feed.days_left", 3, "vi") == "còn 3 ngày"
+    assert t("language.name", "ko") == "한국어"
+
+
+def test_accept_language_picks_among_catalogs() -> None:
+    from portal.i18n import negotiate_language
+
+    assert negotiate_language("en-US,en;q=0.9") == "en"
+    assert negotiate_language("fr-FR, vi;q=0.8, en;q=0.5") == "vi"
+    assert negotiate_language("zh-CN,zh;q=0.9") == "zh"
+    assert negotiate_language("zh-TW,en;q=0.3") == "en"  # not the simplified catalog
+    assert negotiate_language("ko;q=0.2, en;q=0.9") == "en"
+    assert negotiate_language("de, fr") is None
+    assert negotiate_language("en;q=abc, *") is None
+    assert negotiate_language(None) is None

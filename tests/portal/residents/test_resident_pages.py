@@ -177,3 +177,24 @@ def test_many_residents_at_once_are_all_served(site) -> None:
     finally:
         server.stop()
     assert statuses == [200] * 256
+
+
+def test_accept_language_decides_until_the_resident_chooses(site) -> None:
+    _ctx, client, _ids = site
+    english = client.get("/search", headers={"Accept-Language": "en-GB,en;q=0.9,ja;q=0.5"})
+    assert '<html lang="en">' in english.text and "Search notices" in english.text
+    assert "Accept-Language" in english.headers["vary"]
+    assert "as the city wrote them" in english.text  # article text stays Japanese
+    korean = client.get("/settings", headers={"Accept-Language": "ko-KR"}).text
+    assert '<html lang="ko">' in korean and 'hreflang="vi"' in korean
+    assert '<html lang="ja">' in client.get("/search", headers={"Accept-Language": "de"}).text
+    client.get("/lang/ja")  # the resident's choice (cookie) wins over the browser
+    chosen = client.get("/search", headers={"Accept-Language": "en"}).text
+    assert '<html lang="ja">' in chosen
+
+
+def test_profile_in_vietnamese_shows_its_feed(site) -> None:
+    _ctx, client, _ids = site
+    client.post("/profile", data={"categories": ["waste"], "language": "vi"})
+    page = client.get("/feed").text
+    assert '<html lang="vi">' in page and "Tin của tôi" in page and "ごみ収集日程" in page
