@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from portal.db.models import utcnow
 from portal.feed.public_feeds import articles_for, etag_of, opml, public_atom
 from portal.feed.search import ArticleQuery, has_control_characters
 from portal.i18n import content_language, t
-from portal.ingest.sources import utcnow
 from portal.routes.deps import CtxDep, SessionDep, request_language
 
 router = APIRouter(include_in_schema=False)
