@@ -58,6 +58,10 @@ from recommender.zeroshot import (
 FORMAT = 2  # of a fitted scorer's attributes; an artifact of another format is refitted
 PSEUDO_CAP = 400  # pseudo-labels per category for the classifier: enough, and a refit stays fast
 LABELS_HALF = 5.0  # labels per category at which pseudo-labels weigh half as much
+# A fit learns from at most this many articles (every labeled one, and a fixed random sample
+# of the others): 15 topics' words are learned long before that, and a refit at 100k
+# articles stays well under a minute. transform() still scores every article.
+MAX_FIT_ARTICLES = 10_000
 
 Label = str | Sequence[str] | None  # an editor's category (or categories) for one article
 
@@ -190,6 +194,7 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
             raise ValueError("cannot fit a CategoryScorer on an empty corpus")
         slugs = self.taxonomy.slugs
         labels_ = Labels(*self._check_labels(labels, len(texts), slugs))
+        texts, labels_ = _sample(texts, labels_, MAX_FIT_ARTICLES)
         titles, bodies = zip(*map(split_text, texts), strict=True)
         self.space_ = TextSpace(self.char_weight, self.body_weight)
         X = self.space_.fit(titles, bodies, [topic_document(c) for c in self.taxonomy.categories])
@@ -356,6 +361,20 @@ class CategoryScorer(TransformerMixin, BaseEstimator):
                     rows.append(i)
                     classes.append(index[slug])
         return np.array(rows, dtype=np.int64), np.array(classes, dtype=np.int64)
+
+
+def _sample(texts: list[str], labels: Labels, limit: int) -> tuple[list[str], Labels]:
+    """At most `limit` texts: all labeled ones, the rest a fixed random sample (in order)."""
+    if len(texts) <= limit:
+        return texts, labels
+    labeled = labels.articles
+    others = np.setdiff1d(np.arange(len(texts)), labeled)
+    rng = np.random.default_rng(0)
+    extra = rng.choice(others, size=max(limit - labeled.size, 0), replace=False)
+    keep = np.sort(np.concatenate([labeled, extra]))
+    position = np.full(len(texts), -1)
+    position[keep] = np.arange(keep.size)
+    return [texts[i] for i in keep], Labels(position[labels.rows], labels.classes)
 
 
 def _held_out(build, f: _Features):

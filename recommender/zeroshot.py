@@ -27,7 +27,7 @@ from sklearn.preprocessing import normalize
 from recommender.taxonomy import Category, Taxonomy
 from recommender.text import tokenize
 
-BODY_CHARS = 1000  # the lead of a long notice says what it is about; the rest is detail
+BODY_CHARS = 300  # the lead of a long notice says what it is about; the rest is detail
 _LABEL_SPLIT = re.compile(r"[・、,/\s]+")
 
 
