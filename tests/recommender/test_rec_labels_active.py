@@ -127,3 +127,11 @@ def test_a_scorer_pickled_in_an_older_format_is_refused(real):
     old.__dict__.update(state)
     with pytest.raises(ValueError, match="older format"):
         pickle.loads(pickle.dumps(old))
+
+
+def test_top_categories_takes_one_threshold_or_each_categorys_own():
+    from recommender.ranking import top_categories
+
+    scores = {"a": 0.5, "b": 0.2, "c": 0.3}
+    assert top_categories(scores) == ["a", "c"]
+    assert top_categories(scores, {"a": 0.6, "b": 0.1, "c": 0.3}) == ["c", "b"]
