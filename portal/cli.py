@@ -284,36 +284,47 @@ def eval_cmd(
     profiles: int = 300,
     labeled_per_category: int = 0,
     seed: int = 0,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (per K)."),
+    learning_curve: bool = typer.Option(
+        False, "--learning-curve", help="Run at K = 0, 5, 10, 20, 50 labels per category."),
+    active: bool = typer.Option(
+        False, "--active", help="Labels chosen by the active-learning queue, not at random."),
 ) -> None:
     """Evaluate the recommender against baselines on a labeled corpus."""
-    from recommender.evaluate import run_eval
+    from recommender.evaluate import LEARNING_CURVE_KS, run_eval
 
+    ks = LEARNING_CURVE_KS if learning_curve else (labeled_per_category,)
+    results = []
     with _progress() as progress:
-        task = progress.add_task("simulated residents", total=profiles)
+        task = progress.add_task("simulated residents", total=profiles * len(ks))
+        for step, k in enumerate(ks):
 
-        def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            def advance(done: int, total: int, step: int = step) -> None:
+                progress.update(task, completed=step * profiles + done)
 
-        try:
-            result = run_eval(corpus, taxonomy, pool_size=pool_size, profiles=profiles,
-                              labeled_per_category=labeled_per_category, seed=seed,
-                              progress=advance)
-        except (ValueError, KeyError, OSError) as exc:
-            err.print(f"error: {exc}")
-            raise typer.Exit(1) from None
+            try:
+                result = run_eval(corpus, taxonomy, pool_size=pool_size, profiles=profiles,
+                                  labeled_per_category=k, seed=seed, progress=advance,
+                                  active=active)
+            except (ValueError, KeyError, OSError) as exc:
+                err.print(f"error: {exc}")
+                raise typer.Exit(1) from None
+            if as_json:  # one line per K as soon as it is known (progress is on stderr)
+                typer.echo(json.dumps(result, ensure_ascii=False))
+            results.append(result)
     if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False))
         return
-    table = Table(title=f"{result['n_articles']} articles, {result['n_profiles']} residents, "
-                        f"pool {result['pool_size']}")
     metrics = ["ndcg@10", "p@10", "mrr", "coverage", "ild"]
-    table.add_column("system")
-    for metric in metrics:
-        table.add_column(metric, justify="right")
-    for name, values in result["systems"].items():
-        table.add_row(name, *(f"{values[m]:.3f}" for m in metrics))
-    Console().print(table)
+    for result in results:
+        labels = f", K={result['k']} {result['labels']}" if result["k"] else ""
+        table = Table(title=f"{result['n_articles']} articles, {result['n_profiles']} residents,"
+                            f" pool {result['pool_size']}{labels}")
+        table.add_column("system")
+        for metric in metrics:
+            table.add_column(metric, justify="right")
+        for name, values in result["systems"].items():
+            table.add_row(name, *(f"{values[m]:.3f}" for m in metrics))
+        Console().print(table)
 
 
 @app.command()

@@ -11,6 +11,12 @@ relevant when its gold category is one the resident stated. Three systems rank e
 - "keyword": the number of distinct keywords and label words of the stated categories found in
   title + body; ties newest first.
 - "recency": newest first (undated last).
+- "supervised" (only with K > 0): a logistic regression on the K labels per category alone,
+  by the stated categories' summed probability; ties newest first.
+
+Labels are K random articles per category, or with `active=True` K × (number of categories)
+articles asked in batches by recommender.active.select_for_labeling, refitting between
+batches, as an editor's queue would. `learning_curve` runs the same at K = 0, 5, 10, 20, 50.
 
 Metrics, averaged over profiles: ndcg@10 and p@10 (binary gains), mrr (reciprocal rank of the
 first relevant article in the whole ranked pool; for mymachi, after the first page the pool
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +41,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from recommender.candidates import Candidate, CandidateMatrix, epoch_seconds
+from recommender.evallabels import pick_active, pick_random, supervised_scores
 from recommender.profile import ProfileSpec
 from recommender.ranking import DEFAULT_PARAMS, RankingParams, rank_feed, score_candidates
 from recommender.scoring import CategoryScorer
@@ -42,6 +49,7 @@ from recommender.taxonomy import Taxonomy, load_taxonomy
 from recommender.text import token_cache, tokenize
 
 SYSTEMS = ("mymachi", "keyword", "recency")
+LEARNING_CURVE_KS = (0, 5, 10, 20, 50)
 CUTOFF = 10
 UNDATED_NOW = datetime(2000, 1, 1, tzinfo=UTC)  # any fixed "now" when nothing is dated
 
@@ -115,19 +123,6 @@ def _label_terms(taxonomy: Taxonomy) -> dict[str, list[str]]:
     return terms
 
 
-def _pick_labeled(
-    articles: list[EvalArticle], slugs: list[str], k: int, rng: np.random.Generator
-) -> np.ndarray:
-    """K articles per category to give the scorer as labels (leaving ≥ 1 of each to rank)."""
-    chosen: list[int] = []
-    for slug in slugs:
-        members = [i for i, a in enumerate(articles) if a.category == slug]
-        take = min(k, len(members) - 1)
-        if take > 0:
-            chosen.extend(rng.choice(members, size=take, replace=False).tolist())
-    return np.array(sorted(chosen), dtype=np.int64)
-
-
 def _ndcg(relevant: np.ndarray, n_relevant: int) -> float:
     gains = relevant[:CUTOFF] / np.log2(np.arange(2, min(CUTOFF, relevant.size) + 2))
     ideal = (1.0 / np.log2(np.arange(2, min(CUTOFF, n_relevant) + 2))).sum()
@@ -185,6 +180,7 @@ def run_eval(
     progress: Callable[[int, int], None] | None = None,
     params: RankingParams = DEFAULT_PARAMS,
     scorer_options: Mapping[str, Any] | None = None,
+    active: bool = False,
 ) -> dict:
     """Evaluate mymachi against the keyword and recency baselines (see the module docstring).
 
@@ -200,14 +196,19 @@ def run_eval(
     if not present:
         raise ValueError("no article's category is a slug of the taxonomy")
 
-    labeled = _pick_labeled(
-        articles, present, labeled_per_category, np.random.default_rng([seed, 1])
-    )
-    labels: list[str | None] = [None] * n
-    for i in labeled:
-        labels[i] = articles[i].category
     texts = [a.text for a in articles]
+    gold_list = [a.category for a in articles]
     with token_cache():  # fit, score, describe and measure ILD on one tokenization
+        if active and labeled_per_category:
+            labeled = pick_active(texts, gold_list, [a.published for a in articles], taxonomy,
+                                  labeled_per_category * len(present), len(present),
+                                  scorer_options)
+        else:
+            labeled = pick_random(gold_list, present, labeled_per_category,
+                                  np.random.default_rng([seed, 1]))
+        labels: list[str | None] = [None] * n
+        for i in labeled:
+            labels[i] = articles[i].category
         scorer = CategoryScorer(taxonomy, **(scorer_options or {}))
         scorer.fit(texts, labels if labeled.size else None)
         candidates = [
@@ -217,6 +218,10 @@ def run_eval(
             )
         ]
         vectors = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True).fit_transform(texts)
+        systems = SYSTEMS + (("supervised",) if labeled.size else ())
+        supervised = (
+            supervised_scores(texts, gold_list, labeled, taxonomy.slugs) if labeled.size else None
+        )
     matrix = CandidateMatrix.build(candidates, taxonomy)
     dated = [a.published for a in articles if a.published is not None]
     now = max(dated, key=epoch_seconds) if dated else UNDATED_NOW
@@ -237,7 +242,7 @@ def run_eval(
     eligible = np.setdiff1d(np.arange(n), labeled)
     size = eligible.size if pool_size == 0 else min(pool_size, eligible.size)
     rng = np.random.default_rng([seed, 2])
-    totals = {system: _Totals(n, eligible) for system in SYSTEMS}
+    totals = {system: _Totals(n, eligible) for system in systems}
     if progress:
         progress(0, profiles)
     for done in range(1, profiles + 1):
@@ -265,6 +270,11 @@ def run_eval(
         totals["recency"].add(
             pool[np.argsort(newest_first[pool], kind="stable")], relevant, vectors
         )
+        if supervised is not None:
+            column = [taxonomy.slugs.index(slug) for slug in stated]
+            belief = supervised[pool][:, column].sum(axis=1)
+            order = np.lexsort((newest_first[pool], -belief))
+            totals["supervised"].add(pool[order], relevant, vectors)
         if progress:
             progress(done, profiles)
 
@@ -273,8 +283,23 @@ def run_eval(
         "n_profiles": profiles,
         "pool_size": int(size),
         "labeled_per_category": labeled_per_category,
+        "k": labeled_per_category,
+        "labels": "active" if active and labeled.size else "random",
+        "n_labeled": int(labeled.size),
+        "scorer_selected": scorer.selected_,
         "seed": seed,
-        "systems": {system: totals[system].result() for system in SYSTEMS},
+        "systems": {system: totals[system].result() for system in systems},
         "n_profiles_with_relevant": totals["mymachi"].scored,
         "ild_definition": "mean pairwise 1 - cosine of word TF-IDF vectors of the top 10",
     }
+
+
+def learning_curve(
+    corpus_path: str | Path,
+    taxonomy_path: str | Path,
+    ks: tuple[int, ...] = LEARNING_CURVE_KS,
+    **options: Any,
+) -> Iterator[dict]:
+    """`run_eval` at each K labeled articles per category (same seed, same profiles)."""
+    for k in ks:
+        yield run_eval(corpus_path, taxonomy_path, labeled_per_category=k, **options)

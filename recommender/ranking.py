@@ -83,10 +83,19 @@ class RankingParams:
 DEFAULT_PARAMS = RankingParams()
 
 
-def top_categories(scores: Mapping[str, float], threshold: float = 0.25, limit: int = 3):
-    """Slugs whose score is ≥ threshold, strongest first, at most `limit` (category chips)."""
+def top_categories(scores: Mapping[str, float],
+                   threshold: float | Mapping[str, float] = 0.25, limit: int = 3):
+    """Slugs whose score is ≥ threshold, strongest first, at most `limit` (category chips).
+
+    `threshold` may be one number or each category's own (CategoryScorer.thresholds(): the
+    calibrated score from which an article is ranked by that category)."""
+    def bar(slug: str) -> float:
+        if isinstance(threshold, Mapping):
+            return float(threshold.get(slug, 0.25))
+        return threshold
+
     ranked = sorted(
-        ((s, v) for s, v in scores.items() if v >= threshold), key=lambda p: (-p[1], p[0])
+        ((s, v) for s, v in scores.items() if v >= bar(s)), key=lambda p: (-p[1], p[0])
     )
     return [slug for slug, _ in ranked[:limit]]
 

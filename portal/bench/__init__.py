@@ -134,9 +134,11 @@ def web(
 def rank(
     sizes: str = typer.Option("10000,100000", help="Candidate set sizes, comma-separated."),
     profiles: int = typer.Option(300, help="Profiles ranked per size."),
+    refit_size: int = typer.Option(100_000, help="Articles of the timed refit (0: skip)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Rank one profile over 10k and 100k candidates (p50/p99, bytes/article); articles/s."""
+    """Rank one profile over 10k and 100k candidates (p50/p99, bytes/article); articles/s;
+    a scorer refit (CategoryScorer.fit) at 100k articles, without and with labels."""
     import json
 
     from rich.console import Console
@@ -145,7 +147,7 @@ def rank(
     from portal.bench.rank import run
 
     result = run([int(s) for s in sizes.split(",") if s.strip()], profiles,
-                 Console(stderr=True))
+                 Console(stderr=True), refit_size=refit_size)
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -159,6 +161,11 @@ def rank(
                       str(row["allocated_per_article"]), str(row["build_s"]))
     Console().print(table)
     typer.echo(f"scoring new articles: {result['score_articles_per_s']} articles/s")
+    refit = result["refit"]
+    if refit:
+        typer.echo(f"refit at {refit['articles']:,} articles: zero-shot {refit['zero_shot_s']} s"
+                   f" (CPU {refit['zero_shot_cpu_s']} s), with {refit['n_labeled']} labels "
+                   f"{refit['labeled_s']} s (CPU {refit['labeled_cpu_s']} s)")
 
 
 @bench_app.command("deliver")
