@@ -1,7 +1,7 @@
 """full-text search index of articles (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)
 
 Revision ID: 0035
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.exc import DBAPIError
 
 revision: str = "0035"
-down_revision: str | None = "0021"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
