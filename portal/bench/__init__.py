@@ -225,3 +225,50 @@ def search(
         table.add_row(name, str(row["queries"]), str(row["p50_ms"]), str(row["p95_ms"]),
                       str(row["mean_results"]))
     Console().print(table)
+
+
+@bench_app.command("load")
+def bench_load(
+    seconds: float = typer.Option(20.0, help="How long residents read (the bound in time)."),
+    connections: int = typer.Option(32, help="Concurrent keep-alive connections."),
+    profiles: int = typer.Option(200, help="Residents (profiles) the readers are."),
+    notice_every: float = typer.Option(2.0, help="Seconds between an editor's notices."),
+    database_url: str = typer.Option("", help="An empty SQL database (default: SQLite)."),
+    redis_url: str = typer.Option("", help="Redis: crawl through `mymachi worker` (default: "
+                                           "in-process cache, `mymachi crawl`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Residents read feeds while the demo city is crawled and notices are published:
+    requests, errors, req/s, p50/p99. Exits 1 if any request failed."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from portal.bench.load import run
+
+    err = Console(stderr=True)
+
+    try:
+        result = run(seconds=seconds, connections=connections, profiles=profiles,
+                     notice_every=notice_every, database_url=database_url or None,
+                     redis_url=redis_url or None, console=err)
+    except RuntimeError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        table = Table(title=f"{connections} connections, {profiles} residents, "
+                            f"{result['database']} + {result['cache']} cache")
+        for column in ("seconds", "requests", "errors", "req/s", "p50 ms", "p99 ms",
+                       "notices", "articles crawled"):
+            table.add_column(column, justify="right")
+        table.add_row(str(result["seconds"]), str(result["requests"]), str(result["errors"]),
+                      str(result["rps"]), str(result["p50_ms"]), str(result["p99_ms"]),
+                      str(result["notices_published"]), str(result["articles_crawled"]))
+        Console().print(table)
+        if result["errors"]:
+            typer.echo(f"errors: {result['error_kinds']} (logs in {result['workdir']})")
+    if result["errors"]:
+        raise typer.Exit(1)
