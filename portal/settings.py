@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     candidate_days: int = 365
     candidate_limit: int = 20000
     cookie_secure: bool = False
+    # Anonymous profiles unseen this many days are erased with all their data by the
+    # scheduler (400: the profile cookie's life, so a resident who still has it is kept).
+    profile_retention_days: int = Field(default=400, ge=1)
     # Threads for a web process's blocking work (SQL, cache, rendering). They share one GIL:
     # 40 (anyio's default) CPU-bound threads hand it back and forth and serve fewer first
     # visits than a few do (docs/benchmarks.md). More processes, not threads, add cores.

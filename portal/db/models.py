@@ -146,6 +146,9 @@ class Profile(Base):
     # "Start over": feedback before this no longer moves the ranking (saved items and hidden
     # items stay what they are).
     learning_reset_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Last day the profile was used (moved at most once a day, so a page view rarely writes):
+    # profiles unseen for settings.profile_retention_days are erased.
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
 
 
 class TransferCode(Base):
