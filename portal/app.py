@@ -21,6 +21,7 @@ from portal.i18n import t
 from portal.logs import AccessLog
 from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
+    about,
     api,
     editor_admin,
     editor_analytics,
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(editor_articles.router)
     app.include_router(ops.router)
     app.include_router(live.router)
+    app.include_router(about.router)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     # Only each package's dist/ folder is served, not node_modules as a whole.
     app.state.vendor_scripts = []

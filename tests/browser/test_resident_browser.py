@@ -108,7 +108,7 @@ def test_keyboard_only_onboarding(chromium, portal_url) -> None:
 
 
 RESIDENT_PAGES = ["/feed", "/saved", "/search?q=防災", "/search", "/settings", "/my-data",
-                  "/transfer", "/no-such-page", "/editor/login"]
+                  "/transfer", "/privacy", "/accessibility", "/no-such-page", "/editor/login"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
