@@ -43,6 +43,10 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The feed a homepage ("discover"/"auto" source) pointed to; etag/last_modified are its.
     feed_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    # When a crawl last found an article not seen before; a source that answers but has had
+    # nothing new for quiet_after_days is "quiet" (a moved page looks healthy otherwise).
+    last_new_at: Mapped[datetime | None] = mapped_column(default=None)
+    quiet_after_days: Mapped[int] = mapped_column(Integer, default=30)
 
 
 class Article(Base):

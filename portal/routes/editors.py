@@ -76,13 +76,14 @@ def console(request: Request, ctx: CtxDep, session: SessionDep, editor: ViewerRo
     lang = request_language(request)
     now = utcnow()
     notices = all_notices(session)
+    healths = [(s, health_of(s, now)) for s in list_sources(session)]
     return request.app.state.templates.TemplateResponse(
         request, "pages/editor_console.html",
         page_context(
             request, lang, editor=editor, csrf=csrf_token(request),
             notices=[(n, notice_status(n, now)) for n in notices],
             flash=flash_key(request),
-            failing_sources=[s for s in list_sources(session)
-                             if health_of(s).state in ("failing", "degraded")],
+            failing_sources=[s for s, h in healths if h.state in ("failing", "degraded")],
+            quiet_sources=[s for s, h in healths if h.state == "quiet"],
         ),
     )
