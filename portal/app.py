@@ -23,6 +23,7 @@ from portal.metrics import REQUEST_SECONDS, REQUESTS
 from portal.routes import (
     about,
     api,
+    editor_account,
     editor_admin,
     editor_analytics,
     editor_articles,
@@ -36,6 +37,7 @@ from portal.routes import (
 from portal.routes.deps import (
     LoginRequired,
     ProfileRequired,
+    TotpEnrolmentRequired,
     make_templates,
     request_language,
 )
@@ -84,7 +86,8 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.state.templates = make_templates(ctx)
     app.add_middleware(
         EditorSessionMiddleware, settings=settings, session_cookie="mymachi_editor",
-        same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
+        same_site="lax", https_only=settings.cookie_secure,
+        max_age=int(settings.editor_session_hours * 3600),
     )
 
     @app.middleware("http")
@@ -105,6 +108,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse("/editor/login", status_code=303)
+
+    @app.exception_handler(TotpEnrolmentRequired)
+    async def to_enrolment(request: Request, exc: TotpEnrolmentRequired) -> Response:
+        return RedirectResponse("/editor/account", status_code=303)
 
     @app.exception_handler(ProfileRequired)
     async def to_onboarding(request: Request, exc: ProfileRequired) -> Response:
@@ -159,6 +166,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(residents.router)
     app.include_router(resident_data.router)
     app.include_router(editors.router)
+    app.include_router(editor_account.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)
     app.include_router(editor_analytics.router)

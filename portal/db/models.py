@@ -210,6 +210,14 @@ class Editor(Base):
     role: Mapped[str] = mapped_column(String(20), default="editor")  # admin | editor | viewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor (portal/editorial/twofactor.py): the TOTP secret once confirmed, the one
+    # being enrolled, the last time step used (a code works once), recovery code hashes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
+    recovery_code_hashes: Mapped[list[str]] = mapped_column(default=list)
+    # Every session carries the generation it was made in; raising it ends them all.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditLog(Base):
