@@ -34,6 +34,7 @@ from portal.routes import (
     resident_data,
     residents,
 )
+from portal.routes.apidocs import install_api_docs
 from portal.routes.deps import (
     LoginRequired,
     ProfileRequired,
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     app = FastAPI(
         title="mymachi", version="0.1.0", lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # same-origin pages instead: portal/routes/apidocs.py
         description="Personalized municipal news: residents' profiles and feeds.",
     )
     app.state.ctx = ctx
@@ -188,4 +190,6 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         if (dist / sheet).is_file():
             app.mount(f"/vendor/{package}", StaticFiles(directory=dist), name=f"vendor-{package}")
             app.state.vendor_styles.append(f"/vendor/{package}/{sheet}")
+    # After the vendor mounts: its /vendor/{asset} route must not shadow them.
+    install_api_docs(app, settings.assets_dir)
     return app
