@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from portal.routes.deps import CookieProfile, CtxDep, page_context, request_language
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # HTML pages, not the JSON API
 
 # The pages axe-core checks in tests/browser (WCAG 2.1 A/AA, the success criteria JIS X
 # 8341-3:2016 takes from WCAG 2.0); the statement lists them, and a test keeps the two alike.

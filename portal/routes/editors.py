@@ -23,6 +23,7 @@ from portal.routes.deps import (
     flash_key,
     page_context,
     request_language,
+    signed_values,
     start_editor_session,
 )
 from portal.security import client_key
@@ -77,8 +78,9 @@ def login(request: Request, ctx: CtxDep, session: SessionDep,
 
 def _pending_editor(request: Request, session: Session) -> Editor | None:
     """The account whose password was just given, within PENDING_SECONDS."""
-    editor_id = request.session.get("pending_editor_id")
-    fresh = time.time() - float(request.session.get("pending_at", 0)) < PENDING_SECONDS
+    values = signed_values(request)
+    editor_id = values.get("pending_editor_id")
+    fresh = time.time() - float(values.get("pending_at", 0)) < PENDING_SECONDS
     editor = get_editor(session, int(editor_id)) if editor_id and fresh else None
     return editor if editor is not None and editor.active and has_totp(editor) else None
 
