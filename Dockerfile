@@ -11,7 +11,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
  && test -f node_modules/htmx.org/dist/htmx.min.js \
  && test -f node_modules/htmx-ext-sse/dist/sse.js \
- && test -f node_modules/@digital-go-jp/design-tokens/dist/tokens.css
+ && test -f node_modules/@digital-go-jp/design-tokens/dist/tokens.css \
+ && test -f node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+ && test -f node_modules/redoc/bundles/redoc.standalone.js
 
 # --- the project as a wheel (templates/ and config/ ride inside it: pyproject force-include) --
 FROM python:3.11.14-slim-bookworm AS wheel

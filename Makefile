@@ -51,6 +51,8 @@ $(ASSETS_STAMP): package-lock.json package.json
 	@test -f node_modules/htmx-ext-sse/dist/sse.js || { echo "missing node_modules/htmx-ext-sse/dist/sse.js" >&2; exit 1; }
 	@test -f node_modules/@digital-go-jp/design-tokens/dist/tokens.css || { echo "missing design tokens" >&2; exit 1; }
 	@test -f node_modules/axe-core/axe.min.js || { echo "missing node_modules/axe-core/axe.min.js" >&2; exit 1; }
+	@test -f node_modules/swagger-ui-dist/swagger-ui-bundle.js || { echo "missing swagger-ui-dist (/docs)" >&2; exit 1; }
+	@test -f node_modules/redoc/bundles/redoc.standalone.js || { echo "missing redoc (/redoc)" >&2; exit 1; }
 	@touch $@
 
 demo: venv assets

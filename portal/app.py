@@ -20,8 +20,10 @@ from portal.i18n import t
 from portal.logs import AccessLog
 from portal.middleware import EditorSessions, ObserveRequests, compression
 from portal.routes import (
+    about,
     api,
     api_subscriptions,
+    editor_account,
     editor_admin,
     editor_analytics,
     editor_articles,
@@ -35,9 +37,11 @@ from portal.routes import (
     resident_data,
     residents,
 )
+from portal.routes.apidocs import install_api_docs
 from portal.routes.deps import (
     LoginRequired,
     ProfileRequired,
+    TotpEnrolmentRequired,
     make_templates,
     request_language,
 )
@@ -78,6 +82,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
 
     app = FastAPI(
         title="mymachi", version="0.1.0", lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # same-origin pages instead: portal/routes/apidocs.py
         description="Personalized municipal news: residents' profiles and feeds.",
     )
     app.state.ctx = ctx
@@ -87,7 +92,8 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     # compression → access log, outermost, one line per request.
     app.add_middleware(
         EditorSessions, settings=settings, session_cookie="mymachi_editor",
-        same_site="lax", https_only=settings.cookie_secure, max_age=8 * 3600,
+        same_site="lax", https_only=settings.cookie_secure,
+        max_age=int(settings.editor_session_hours * 3600),
     )
     app.add_middleware(ObserveRequests)
     app.add_middleware(compression)
@@ -96,6 +102,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse("/editor/login", status_code=303)
+
+    @app.exception_handler(TotpEnrolmentRequired)
+    async def to_enrolment(request: Request, exc: TotpEnrolmentRequired) -> Response:
+        return RedirectResponse("/editor/account", status_code=303)
 
     @app.exception_handler(ProfileRequired)
     async def to_onboarding(request: Request, exc: ProfileRequired) -> Response:
@@ -154,6 +164,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(notifications.router)
     app.include_router(public_feeds.router)
     app.include_router(editors.router)
+    app.include_router(editor_account.router)
     app.include_router(editor_notices.router)
     app.include_router(editor_admin.router)
     app.include_router(editor_webhooks.router)
@@ -161,6 +172,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
     app.include_router(editor_articles.router)
     app.include_router(ops.router)
     app.include_router(live.router)
+    app.include_router(about.router)
     site_static = HashedStaticFiles(PACKAGE_DIR / "static", "/static")
     app.mount("/static", site_static, name="static")
     app.state.templates.env.globals["static_url"] = site_static.url
@@ -176,4 +188,6 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None,
         target = app.state.vendor_scripts if package in VENDOR_SCRIPTS else \
             app.state.vendor_styles
         target.append(vendor.url(name))
+    # After the vendor mounts: its /vendor/{asset} route must not shadow them.
+    install_api_docs(app, settings.assets_dir)
     return app

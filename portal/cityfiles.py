@@ -123,6 +123,8 @@ class SourceEntry(_Strict):
     name: str = ""
     kind: Literal["auto", "rss", "atom", "rdf", "feed", "sitemap", "html", "discover"] = "auto"
     poll_interval: int | None = Field(default=None, ge=MIN_POLL_SECONDS, strict=True)
+    # Days without a new article before the source is flagged "quiet" (unset: the file's).
+    quiet_days: int | None = Field(default=None, ge=1, strict=True)
     rules: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("rules")
@@ -145,6 +147,7 @@ class SourceEntry(_Strict):
 
 class SourcesFile(_Strict):
     poll_interval: int = Field(default=900, ge=MIN_POLL_SECONDS, strict=True)
+    quiet_days: int = Field(default=30, ge=1, strict=True)
     source: tuple[SourceEntry, ...]
 
     @field_validator("source", mode="before")

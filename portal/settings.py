@@ -52,11 +52,19 @@ class Settings(BaseSettings):
     candidate_days: int = 365
     candidate_limit: int = 20000
     cookie_secure: bool = False
+    # Anonymous profiles unseen this many days are erased with all their data by the
+    # scheduler (400: the profile cookie's life, so a resident who still has it is kept).
+    profile_retention_days: int = Field(default=400, ge=1)
     # Threads for a web process's blocking work (SQL, cache, rendering). They share one GIL:
     # 40 (anyio's default) CPU-bound threads hand it back and forth and serve fewer first
     # visits than a few do (docs/benchmarks.md). More processes, not threads, add cores.
     web_threads: int = Field(default=4, ge=1, le=40)
     login_attempts_per_15min: int = 10
+    # Admins must use TOTP two-factor (on by default: an admin account controls sources and
+    # other accounts); an admin without it is sent to enrol right after the password.
+    require_admin_totp: bool = True
+    # An editor's console session ends this many hours after login.
+    editor_session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     # 気象庁防災情報XML Atom feed (e.g. .../developer/xml/feed/extra.xml); unset = no alerts.
     jma_feed_url: str | None = None
     # Analytics cells below this count are suppressed (privacy: no one singled out).

@@ -43,6 +43,10 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The feed a homepage ("discover"/"auto" source) pointed to; etag/last_modified are its.
     feed_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    # When a crawl last found an article not seen before; a source that answers but has had
+    # nothing new for quiet_after_days is "quiet" (a moved page looks healthy otherwise).
+    last_new_at: Mapped[datetime | None] = mapped_column(default=None)
+    quiet_after_days: Mapped[int] = mapped_column(Integer, default=30)
 
 
 class Article(Base):
@@ -146,6 +150,9 @@ class Profile(Base):
     # "Start over": feedback before this no longer moves the ranking (saved items and hidden
     # items stay what they are).
     learning_reset_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Last day the profile was used (moved at most once a day, so a page view rarely writes):
+    # profiles unseen for settings.profile_retention_days are erased.
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=utcnow, index=True)
 
 
 class TransferCode(Base):
@@ -203,6 +210,14 @@ class Editor(Base):
     role: Mapped[str] = mapped_column(String(20), default="editor")  # admin | editor | viewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Two-factor (portal/editorial/twofactor.py): the TOTP secret once confirmed, the one
+    # being enrolled, the last time step used (a code works once), recovery code hashes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, default=None)
+    recovery_code_hashes: Mapped[list[str]] = mapped_column(default=list)
+    # Every session carries the generation it was made in; raising it ends them all.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AuditLog(Base):

@@ -30,7 +30,13 @@ from portal.db.models import Source, utcnow
 from portal.db.session import session_scope
 from portal.ingest.fetcher import make_fetcher
 from portal.ingest.labelling import label_ahead
-from portal.ingest.sources import due_sources, record_failure, record_outcome, spec_of
+from portal.ingest.sources import (
+    due_sources,
+    record_failure,
+    record_new_articles,
+    record_outcome,
+    spec_of,
+)
 from portal.ingest.store import KnownIndex, known_index, store_records
 from portal.metrics import CRAWL_ARTICLES, CRAWL_OUTCOMES, CRAWL_SECONDS, source_key
 from portal.runtime.cache import lease
@@ -162,6 +168,7 @@ def _store_one(session: Session, item: StoreItem, now: datetime, report: CrawlRe
     if outcome.records:
         new_ids, updated_ids = store_records(session, source, outcome.records, now,
                                              labels.before_write)
+    record_new_articles(source, len(new_ids), now)
     report.new_articles += len(new_ids)
     report.updated_articles += len(updated_ids)
     counted.append((key, "not_modified" if outcome.not_modified else "ok", 1))

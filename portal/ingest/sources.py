@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from crawlers import CrawlError, CrawlOutcome, SourceSpec
 from portal.cityfiles import MIN_POLL_SECONDS, ConfigProblem, read_sources_file
-from portal.db.models import Source
+from portal.db.models import Source, utcnow
 from portal.db.session import get_by_id
 from portal.editorial.audit import audit
 
 # After this many failures in a row a source is "failing" rather than "degraded".
 FAILING_AFTER = 3
+QUIET_AFTER_DAYS = 30  # the default of source.quiet_after_days
 MAX_BACKOFF = timedelta(hours=6)
 MAX_RETRY_AFTER = timedelta(hours=24)  # a server asking for longer is asked again after a day
 JITTER = 0.1  # ±10% on every poll interval, so sources added together drift apart
@@ -26,13 +27,14 @@ JITTER = 0.1  # ±10% on every poll interval, so sources added together drift ap
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
-    state: str  # ok | degraded | failing | paused | new
+    state: str  # ok | quiet | degraded | failing | paused | new
     detail: str
 
 
-def health_of(source: Source) -> SourceHealth:
+def health_of(source: Source, now: datetime | None = None) -> SourceHealth:
     """ok: the last crawl worked; degraded: the last crawl failed, or worked while some
-    article pages could not be read; failing: FAILING_AFTER crawls in a row failed."""
+    article pages could not be read; failing: FAILING_AFTER crawls in a row failed; quiet:
+    it answers but has published nothing new for its quiet_after_days."""
     if source.paused:
         return SourceHealth("paused", "")
     if source.consecutive_failures >= FAILING_AFTER:
@@ -41,14 +43,29 @@ def health_of(source: Source) -> SourceHealth:
         return SourceHealth("degraded", source.last_error or "")
     if source.last_ok_at is None:
         return SourceHealth("new", "")
+    if is_quiet(source, now or utcnow()):
+        return SourceHealth("quiet", source.last_error or "")
     if source.last_error:
         return SourceHealth("degraded", source.last_error)
     return SourceHealth("ok", "")
 
 
+def is_quiet(source: Source, now: datetime) -> bool:
+    """Nothing new for quiet_after_days since the last new article (or since it was added)."""
+    since = source.last_new_at or source.created_at
+    days = source.quiet_after_days or QUIET_AFTER_DAYS
+    return since is not None and now - since >= timedelta(days=days)
+
+
+def record_new_articles(source: Source, count: int, now: datetime) -> None:
+    if count:
+        source.last_new_at = now
+
+
 def add_source(
     session: Session, url: str, department: str, *, kind: str = "auto",
     rules: dict[str, str] | None = None, name: str = "", poll_interval_seconds: int = 900,
+    quiet_after_days: int = QUIET_AFTER_DAYS,
 ) -> Source:
     """Add a source, or update the one with this URL (idempotent)."""
     source = session.scalar(select(Source).where(Source.url == url))
@@ -63,6 +80,7 @@ def add_source(
     source.rules = dict(rules or {})
     source.name = name or source.name or department
     source.poll_interval_seconds = max(MIN_POLL_SECONDS, poll_interval_seconds)
+    source.quiet_after_days = quiet_after_days
     session.flush()
     return source
 
@@ -197,6 +215,7 @@ class SourceConfig:
     name: str = ""
     rules: dict[str, str] = field(default_factory=dict)
     poll_interval_seconds: int = 900
+    quiet_after_days: int = QUIET_AFTER_DAYS
 
 
 def load_sources_file(path: Path) -> list[SourceConfig]:
@@ -208,7 +227,8 @@ def load_sources_file(path: Path) -> list[SourceConfig]:
     return [
         SourceConfig(url=entry.url, department=entry.department, kind=entry.kind,
                      name=entry.name, rules=dict(entry.rules),
-                     poll_interval_seconds=entry.poll_interval or parsed.poll_interval)
+                     poll_interval_seconds=entry.poll_interval or parsed.poll_interval,
+                     quiet_after_days=entry.quiet_days or parsed.quiet_days)
         for entry in parsed.source
     ]
 
@@ -220,6 +240,7 @@ def import_sources(session: Session, configs: list[SourceConfig]) -> tuple[int, 
         exists = session.scalar(select(Source.id).where(Source.url == config.url)) is not None
         add_source(session, config.url, config.department, kind=config.kind,
                    rules=config.rules, name=config.name,
-                   poll_interval_seconds=config.poll_interval_seconds)
+                   poll_interval_seconds=config.poll_interval_seconds,
+                   quiet_after_days=config.quiet_after_days)
         updated, added = (updated + 1, added) if exists else (updated, added + 1)
     return added, updated

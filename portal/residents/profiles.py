@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Article, Feedback, Profile, Subscription, TransferCode, utcnow
@@ -57,10 +57,25 @@ def set_language(profile: Profile, language: str) -> None:
 
 
 def get_profile(session: Session, profile_id: str) -> Profile | None:
+    """The profile the resident uses now (cookie or API id): it counts as seen today."""
     # A NUL can be in no id, and PostgreSQL refuses it in a query (a 500, not a miss).
     if not profile_id or len(profile_id) > 64 or "\x00" in profile_id:
         return None
-    return session.get(Profile, profile_id)
+    profile = session.get(Profile, profile_id)
+    if profile is not None:
+        mark_seen(profile)
+    return profile
+
+
+# last_seen_at moves by whole days at most: a page view writes to SQL once a day per
+# profile, not on every request.
+SEEN_RESOLUTION = timedelta(days=1)
+
+
+def mark_seen(profile: Profile, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if profile.last_seen_at is None or now - profile.last_seen_at >= SEEN_RESOLUTION:
+        profile.last_seen_at = now  # not updated_at: cached feeds stay valid
 
 
 def add_feedback(session: Session, profile: Profile, article_id: int, kind: str) -> Feedback:
@@ -213,6 +228,27 @@ def erase_profile(session: Session, profile: Profile) -> None:
     session.flush()
 
 
+# Erased per batch, so one run never holds a long transaction.
+RETENTION_BATCH = 500
+
+
+def erase_unseen_profiles(session: Session, days: int, now: datetime | None = None,
+                          limit: int = RETENTION_BATCH) -> int:
+    """Erase (as the resident's own "delete" does) profiles unseen for `days` days; returns
+    how many. The cookie lives as long as the default retention, so a resident who can still
+    reach the profile keeps it."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    stale = session.scalars(
+        # Two terms, not coalesce(): the first uses the index.
+        select(Profile).where(or_(Profile.last_seen_at < cutoff, and_(
+            Profile.last_seen_at.is_(None), Profile.updated_at < cutoff)))
+        .order_by(Profile.last_seen_at).limit(limit)
+    ).all()
+    for profile in stale:
+        erase_profile(session, profile)
+    return len(stale)
+
+
 __all__ = [
     "FEEDBACK_KINDS",
     "ProfileInput",
@@ -220,10 +256,12 @@ __all__ = [
     "article_feedback",
     "create_profile",
     "erase_profile",
+    "erase_unseen_profiles",
     "export_profile",
     "feedback_events",
     "feedback_sets",
     "get_profile",
+    "mark_seen",
     "remove_feedback",
     "reset_learning",
     "saved_articles",

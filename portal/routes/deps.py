@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import Iterator
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +20,7 @@ from portal.db.models import Editor, Profile
 from portal.db.session import Session, session_scope
 from portal.editorial.editors import get_editor
 from portal.editorial.richtext import render_notice_body
+from portal.editorial.twofactor import needs_totp
 from portal.i18n import (
     JST,
     content_language,
@@ -177,11 +179,42 @@ async def read_form(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(read_form)]
 
 
-def current_editor(request: Request, session: SessionDep) -> Editor:
-    editor_id = signed_values(request).get("editor_id")
+class TotpEnrolmentRequired(Exception):
+    """An admin without two-factor while it is required; the app redirects to enrolment."""
+
+
+def start_editor_session(request: Request, editor: Editor) -> None:
+    """A fresh session on login (no fixation), stamped with the account's session generation
+    and the login time."""
+    values = signed_values(request)
+    values.clear()
+    values.update(editor_id=editor.id, gen=editor.session_generation or 0,
+                  login_at=int(time.time()))
+    csrf_token(request)
+
+
+def signed_in_editor(request: Request, ctx: CtxDep, session: SessionDep) -> Editor:
+    """The editor of this session, if it still stands: the account is active, its sessions
+    were not revoked since, and it is younger than the session lifetime."""
+    values = signed_values(request)
+    editor_id = values.get("editor_id")
     editor = get_editor(session, int(editor_id)) if editor_id else None
-    if editor is None or not editor.active:
+    age = time.time() - float(values.get("login_at", 0))
+    if (editor is None or not editor.active
+            or values.get("gen") != (editor.session_generation or 0)
+            or age > ctx.settings.editor_session_hours * 3600):
+        if editor_id:
+            values.clear()  # a revoked or expired session is not kept (a pending login is)
         raise LoginRequired
+    return editor
+
+
+SignedInEditor = Annotated[Editor, Depends(signed_in_editor)]
+
+
+def current_editor(editor: SignedInEditor, ctx: CtxDep) -> Editor:
+    if needs_totp(editor, ctx.settings.require_admin_totp):
+        raise TotpEnrolmentRequired
     return editor
 
 

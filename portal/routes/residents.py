@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from portal.context import AppContext
 from portal.db.models import Article, Profile, utcnow
-from portal.db.session import Session
+from portal.db.session import Session, session_scope
 from portal.editorial import analytics
 from portal.editorial.notices import notices_on_page
 from portal.feed.pages import PAGE_SIZE, feed_page_html
@@ -196,7 +196,8 @@ async def feed_page(request: Request) -> Response:
 
 def _feed_response(request: Request) -> Response:
     ctx: AppContext = request.app.state.ctx
-    with ctx.sessions() as session:
+    # Committed: a visit may move the profile's last-seen day (retention).
+    with session_scope(ctx.sessions) as session:
         profile = require_profile(
             profile_from_cookie(ctx, session, request.cookies.get(PROFILE_COOKIE)))
         offset = _offset(request)

@@ -25,11 +25,13 @@ from arq.worker import Worker, func
 from redis.exceptions import RedisError
 
 from portal.context import AppContext
+from portal.db.session import session_scope
 from portal.delivery.digests import send_digests
 from portal.delivery.runner import start_delivery
 from portal.ingest.crawl import crawl_sources
 from portal.ingest.jma import ingest_jma
 from portal.metrics import JOBS_ENQUEUED, SCHEDULER_TICK
+from portal.residents.profiles import erase_unseen_profiles
 from portal.scoring.refit import refit_scorer
 from portal.settings import Settings
 
@@ -53,6 +55,7 @@ def start_embedded_scheduler(ctx: AppContext) -> Callable[[], Awaitable[None]]:
         ("scorer refit", lambda: asyncio.to_thread(refit_scorer, ctx)),
         # Cheap when none is due; the outbox drain below sends them.
         ("digests", lambda: asyncio.to_thread(send_digests, ctx)),
+        ("profile retention", lambda: asyncio.to_thread(erase_unseen, ctx)),
     ]
 
     async def loop() -> None:
@@ -106,6 +109,21 @@ async def send_digests_job(job_ctx: dict[str, Any]) -> int:
     return (await asyncio.to_thread(send_digests, job_ctx["app"])).queued
 
 
+def erase_unseen(ctx: AppContext) -> int:
+    """Erase anonymous profiles unseen for the retention period (privacy: nothing kept
+    about a resident who left); a batch per run, the next tick takes the rest."""
+    with session_scope(ctx.sessions) as session:
+        erased = erase_unseen_profiles(session, ctx.settings.profile_retention_days)
+    if erased:
+        log.info("erased %d profiles unseen for %d days", erased,
+                 ctx.settings.profile_retention_days)
+    return erased
+
+
+async def erase_unseen_profiles_job(job_ctx: dict[str, Any]) -> int:
+    return await asyncio.to_thread(erase_unseen, job_ctx["app"])
+
+
 async def crawl_source_job(job_ctx: dict[str, Any], source_id: int) -> dict[str, Any]:
     report = await crawl_sources(job_ctx["app"], source_ids=[source_id])
     return asdict(report)
@@ -144,7 +162,10 @@ def make_worker(settings: Settings, *, burst: bool = False, ctx: AppContext | No
                    func(flush_counters_job, name="flush_counters", max_tries=3),
                    func(refit_scorer_job, name="refit_scorer", max_tries=2),
                    func(jma_alerts_job, name="jma_alerts", max_tries=2),
-                   func(send_digests_job, name="send_digests", max_tries=2)],
+                   func(send_digests_job, name="send_digests", max_tries=2),
+
+                   func(erase_unseen_profiles_job, name="erase_unseen_profiles",
+                        max_tries=2)],
         redis_settings=redis_settings(settings),
         queue_name=QUEUE_NAME,
         on_startup=startup,
@@ -288,7 +309,7 @@ async def scheduler_tick_job(job_ctx: dict[str, Any]) -> int:
     settings: Settings = job_ctx["settings"]
     pool: ArqRedis = job_ctx["redis"]
     tick = int(time.time() // settings.scheduler_tick_seconds)
-    names = ["crawl_due", "flush_counters", "refit_scorer"]
+    names = ["crawl_due", "flush_counters", "refit_scorer", "erase_unseen_profiles"]
     if settings.email_enabled:
         names.append("send_digests")
     if settings.jma_feed_url:

@@ -24,7 +24,9 @@ def console_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("editor-browser")
     ctx = AppContext.build(Settings(
         database_url=f"sqlite:///{tmp / 'editor.sqlite3'}", city_path=city_file(tmp),
-        secret_key="browser-test-secret-0123456789"))
+        secret_key="browser-test-secret-0123456789",
+        # These test the console's pages, not its login: two-factor is tested elsewhere.
+        require_admin_totp=False))
     migrate(ctx.engine)
     seed_articles(ctx)
     with session_scope(ctx.sessions) as session:

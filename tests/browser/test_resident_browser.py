@@ -109,7 +109,8 @@ def test_keyboard_only_onboarding(chromium, portal_url) -> None:
 
 
 RESIDENT_PAGES = ["/feed", "/saved", "/search?q=防災", "/search", "/settings", "/my-data",
-                  "/notifications", "/transfer", "/no-such-page", "/editor/login"]
+                  "/notifications", "/transfer", "/privacy", "/accessibility", "/no-such-page",
+                  "/editor/login"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en", "zh", "ko", "vi"])

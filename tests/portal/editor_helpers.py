@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 from fastapi.testclient import TestClient
 
 from portal.context import AppContext
@@ -11,6 +12,7 @@ from portal.db.session import session_scope
 from portal.editorial.editors import create_editor
 
 PASSWORD = "correct-horse-battery"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def csrf_of(html: str) -> str:
@@ -18,16 +20,34 @@ def csrf_of(html: str) -> str:
 
 
 def login_as(client: TestClient, ctx: AppContext, username: str, role: str) -> str:
-    """Create the account if needed, log in, return the session's CSRF token."""
+    """Create the account if needed, log in, return the session's CSRF token. An admin, who
+    must use two-factor by default, gets TEST_TOTP_SECRET and passes the code step."""
+    two_factor = role == "admin" and ctx.settings.require_admin_totp
     with session_scope(ctx.sessions) as session:
         from sqlalchemy import select
 
         from portal.db.models import Editor
 
-        if session.scalar(select(Editor).where(Editor.username == username)) is None:
-            create_editor(session, username, PASSWORD, role)
+        editor = session.scalar(select(Editor).where(Editor.username == username))
+        if editor is None:
+            editor = create_editor(session, username, PASSWORD, role)
+        if two_factor:
+            editor.totp_secret = editor.totp_secret or TEST_TOTP_SECRET
+            editor.totp_last_step = None  # each login here may use the current code again
     token = csrf_of(client.get("/editor/login").text)
     response = client.post("/editor/login", data={"csrf_token": token, "username": username,
                                                   "password": PASSWORD}, follow_redirects=False)
     assert response.status_code == 303, response.text
+    if response.headers["location"] == "/editor/login/code":
+        token = csrf_of(client.get("/editor/login/code").text)
+        with session_scope(ctx.sessions) as session:
+            from sqlalchemy import select
+
+            from portal.db.models import Editor
+
+            secret = session.scalar(select(Editor.totp_secret).where(
+                Editor.username == username))
+        response = client.post("/editor/login/code", follow_redirects=False, data={
+            "csrf_token": token, "code": pyotp.TOTP(secret).now()})
+        assert response.headers.get("location") == "/editor/", response.text
     return csrf_of(client.get("/editor/").text)

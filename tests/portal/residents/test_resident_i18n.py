@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # handed to templates or errors.
 T_CALL = re.compile(r"""\btn?\(\s*["']([a-z_]+\.[a-z0-9_]+)["']""")
 KEY_LITERAL = re.compile(
-    r"""["']((?:onboard|feed|data|transfer|search|saved|settings|nav|error)\.[a-z0-9_]+)["']"""
+    r"""["']((?:onboard|feed|data|transfer|search|saved|settings|nav|error|privacy|access)\.[a-z0-9_]+)["']"""
 )
 # Keys built in templates from a fixed set of parts.
 BUILT = [f"feed.fb_{kind}_{state}" for kind in ("save", "more", "less", "hide")

@@ -87,6 +87,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory, demo_city: Any) -> Iterato
         secret_key="test-secret-key-0123456789", city_path=city_file(tmp),
         # The write limit has its own tests; here it would turn most cases into 429s.
         crawl_timeout_seconds=3.0, rate_limit_writes="100000/minute",
+        # The admin's session is fuzzed, not its login: two-factor has its own tests.
+        require_admin_totp=False,
     ))
     migrate(ctx.engine)
     with session_scope(ctx.sessions) as session:

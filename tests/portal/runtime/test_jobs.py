@@ -93,4 +93,5 @@ def test_two_schedulers_offer_each_ticks_jobs_once(redis_url: str) -> None:
     assert len(ticks) >= 3  # one at startup, then one each second
     # Each tick's jobs once, though two schedulers ran; no JMA feed set, so no JMA job.
     assert queued == sorted(f"{name}:{tick}" for tick in ticks
-                            for name in ("crawl_due", "flush_counters", "refit_scorer"))
+                            for name in ("crawl_due", "flush_counters", "refit_scorer",
+                                         "erase_unseen_profiles"))
