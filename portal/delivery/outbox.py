@@ -153,7 +153,7 @@ def record(session: Session, outcomes: list[Outcome], *, retry_seconds: float,
 
 
 def _disable_recipient(session: Session, row: Delivery, reason: str) -> None:
-    from portal.delivery.subscriptions import stop_subscription
+    from portal.residents.subscriptions import stop_subscription
 
     if row.subscription_id is not None:
         sub = session.get(Subscription, row.subscription_id)

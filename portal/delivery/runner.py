@@ -29,9 +29,9 @@ from portal.delivery.email import (
     message_id,
     parse_smtp_url,
 )
-from portal.delivery.subscriptions import confirm_token, unsubscribe_token
 from portal.delivery.webhooks import DeliveryFailed, make_client, notice_payload, post_signed
 from portal.editorial.richtext import render_notice_body
+from portal.residents.subscriptions import confirm_token, unsubscribe_token
 
 log = logging.getLogger(__name__)
 BATCH = 500

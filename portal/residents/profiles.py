@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.db.models import Article, Feedback, Profile, Subscription, TransferCode, utcnow
-from portal.delivery.subscriptions import export_subscriptions
+from portal.residents.subscriptions import export_subscriptions
 from recommender.content import from_pairs
 from recommender.profile import FeedbackEvent
 

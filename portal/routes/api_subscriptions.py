@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from portal.context import AppContext
 from portal.db.models import Subscription
-from portal.delivery.subscriptions import (
+from portal.residents.subscriptions import (
     ADDRESS_PATTERN,
     SubscriptionError,
     SubscriptionInput,

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from portal.db.models import utcnow
-from portal.delivery.subscriptions import (
+from portal.editorial.notices import notices_for
+from portal.residents.subscriptions import (
     SubscriptionError,
     SubscriptionInput,
     channels_enabled,
@@ -23,7 +24,6 @@ from portal.delivery.subscriptions import (
     subscription_for_unsubscribe,
     unsubscribe,
 )
-from portal.editorial.notices import notices_for
 from portal.routes.deps import (
     CookieProfile,
     CtxDep,

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from portal.db.models import Delivery
 from portal.db.session import session_scope
 from portal.delivery.outbox import INTERRUPTED
-from portal.delivery.subscriptions import SubscriptionInput, confirm, subscribe
 from portal.residents.profiles import ProfileInput, create_profile
+from portal.residents.subscriptions import SubscriptionInput, confirm, subscribe
 from tests.conftest import POSTGRES_URL, _reset_postgres
 from tests.faults.helpers import wait_until
 from tests.faults.services import PrivateRedis
