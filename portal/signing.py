@@ -1,4 +1,5 @@
-"""Signing keys and what is signed with them (the profile cookie, the editor session).
+"""Signing keys and what is signed with them (the profile cookie, the editor session, the
+links in mails).
 
 MYMACHI_SECRET_KEY may hold several keys, newest first ("new,old"): everything is signed with
 the first and accepted under any of them, so a key is rotated without logging every resident
@@ -20,8 +21,14 @@ def _itsdangerous_order(settings: Settings) -> list[str]:
     return list(reversed(settings.signing_keys))
 
 
+def signer(settings: Settings, salt: str) -> URLSafeSerializer:
+    """Signs with the newest key and accepts every configured one; `salt` keeps what is
+    signed for one purpose from being accepted for another."""
+    return URLSafeSerializer(_itsdangerous_order(settings), salt=salt)
+
+
 def profile_signer(settings: Settings) -> URLSafeSerializer:
-    return URLSafeSerializer(_itsdangerous_order(settings), salt="profile-cookie")
+    return signer(settings, "profile-cookie")
 
 
 class EditorSessionMiddleware(SessionMiddleware):

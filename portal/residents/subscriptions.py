@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.context import AppContext
 from portal.db.models import Delivery, Profile, Subscription, utcnow
+from portal.signing import signer
 
 DIGESTS = ("daily", "weekly", "off")
 CHANNELS = ("email", "webpush")
@@ -137,7 +138,8 @@ def stop_subscription(session: Session, sub: Subscription, reason: str) -> None:
 
 
 def _signer(ctx: AppContext, purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(ctx.settings.session_secret, salt=f"subscription-{purpose}")
+    # Under every configured key: a key rotation must not break the links in mails sent.
+    return signer(ctx.settings, f"subscription-{purpose}")
 
 
 def confirm_token(ctx: AppContext, sub_id: str) -> str:

@@ -41,3 +41,32 @@ def test_cookies_signed_with_the_old_key_survive_a_rotation(make_ctx, client_for
     assert new_only.get("/feed", follow_redirects=False).status_code in (302, 303, 307)
     assert new_only.get("/editor/", follow_redirects=False).headers["location"].endswith(
         "/editor/login")
+
+
+def test_links_in_mails_sent_before_a_rotation_still_work(make_ctx, sqlite_url: str) -> None:
+    from portal.db.session import session_scope
+    from portal.residents.profiles import ProfileInput, create_profile
+    from portal.residents.subscriptions import (
+        SubscriptionInput,
+        confirm_token,
+        subscribe,
+        subscription_for_confirm,
+        subscription_for_unsubscribe,
+        unsubscribe_token,
+    )
+
+
+    smtp = {"smtp_url": "smtp://127.0.0.1:2525", "mail_from": "city <news@city.example.jp>"}
+    before: AppContext = make_ctx(sqlite_url, secret_key=OLD, **smtp)
+    with session_scope(before.sessions) as session:
+        profile = create_profile(session, ProfileInput({}, [], [], []))
+        sub = subscribe(before, session, profile, SubscriptionInput("email", "a@example.jp"))
+        confirm, stop = confirm_token(before, sub.id), unsubscribe_token(before, sub.id)
+
+    rotated: AppContext = make_ctx(sqlite_url, secret_key=f"{NEW},{OLD}", **smtp)
+    with rotated.sessions() as session:
+        assert subscription_for_confirm(rotated, session, confirm) is not None
+        assert subscription_for_unsubscribe(rotated, session, stop) is not None
+    new_only: AppContext = make_ctx(sqlite_url, secret_key=NEW, **smtp)
+    with new_only.sessions() as session:
+        assert subscription_for_unsubscribe(new_only, session, stop) is None
